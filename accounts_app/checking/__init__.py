@@ -1,0 +1,3 @@
+from .evaluate import check_dataset
+
+__all__ = ["check_dataset"]

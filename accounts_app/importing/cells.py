@@ -1,0 +1,137 @@
+"""Reading single cell values: amounts, counts, codes and text, the way accountants type them."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import Enum
+
+CENT = Decimal("0.01")
+WAN = Decimal(10000)
+_SPACES = re.compile(r"\s+")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_DASHES = set("—–―-－‐─ｰ")
+
+
+class Mark(Enum):
+    BLANK = "blank"  # nothing in the cell
+    NOT_APPLICABLE = "na"  # "——"
+
+
+class CellValueError(ValueError):
+    def __init__(self, code: str, **params):
+        self.code = code
+        self.params = params
+        super().__init__(code)
+
+
+def text(value) -> str:
+    """A cell as normalised text: full-width forms folded (NFKC), spaces collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", str(value))).strip()
+
+
+def compact(value) -> str:
+    """Text without any white space: "项 目" and "项目" compare equal."""
+    return _SPACES.sub("", text(value))
+
+
+def label_key(value) -> str:
+    """Text for comparing labels: compact, quotes and brackets unified."""
+    key = compact(value)
+    for a, b in (("“", '"'), ("”", '"'), ("'", '"'), ("‘", '"'), ("’", '"'), ("〔", "("), ("〕", ")")):
+        key = key.replace(a, b)
+    return key.replace('"', "")
+
+
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?\d+\)|\d+[、.]|\([一二三四五六七八九十]+\))")
+
+
+def row_label_key(value) -> str:
+    """A row label without its ordinal: "一、一般公共预算财政拨款收入" → "一般公共预算财政拨款收入"."""
+    return _ORDINAL.sub("", label_key(value))
+
+
+def is_dash(value: str) -> bool:
+    return bool(value) and all(ch in _DASHES for ch in value)
+
+
+def _raw_decimal(value) -> Decimal | Mark:
+    if value is None:
+        return Mark.BLANK
+    if isinstance(value, bool) or isinstance(value, (datetime, date, time)):
+        raise CellValueError("cell.bad_amount", found=text(value))
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise CellValueError("cell.not_finite", found=text(value))
+        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    raw = compact(value).replace(",", "").replace("，", "")
+    if not raw:
+        return Mark.BLANK
+    if is_dash(raw):
+        return Mark.NOT_APPLICABLE
+    if raw.lower() in {"nan", "inf", "+inf", "-inf", "infinity", "-infinity"}:
+        raise CellValueError("cell.not_finite", found=text(value))
+    if not _NUMBER.match(raw):
+        raise CellValueError("cell.bad_amount", found=text(value))
+    try:
+        return Decimal(raw)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
+        raise CellValueError("cell.bad_amount", found=text(value)) from None
+
+
+def amount(value, *, in_yuan: bool = False) -> tuple[Decimal | Mark, bool]:
+    """(amount in 万元 with two decimals, or a Mark; whether rounding changed a 万元 figure)."""
+    number = _raw_decimal(value)
+    if isinstance(number, Mark):
+        return number, False
+    if in_yuan:
+        number = number / WAN
+    rounded = number.quantize(CENT, rounding=ROUND_HALF_UP)
+    changed = not in_yuan and abs(rounded - number) > Decimal("1e-9")
+    return rounded, changed
+
+
+def count(value) -> Decimal | Mark:
+    number = _raw_decimal(value)
+    if isinstance(number, Mark):
+        return number
+    if number != number.to_integral_value():
+        raise CellValueError("cell.bad_count", found=text(value))
+    return number.quantize(CENT)
+
+
+def code_part(value) -> str:
+    """A code (or a 类/款/项 part of one) as digits; '' for an empty cell; raises for anything else."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    raw = compact(value)
+    if raw and not raw.isdigit():
+        raise CellValueError("row.bad_code", found=text(value))
+    return raw
+
+
+def int_like(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        raw = compact(value)
+        if raw.isdigit() and len(raw) <= 4:
+            return int(raw)
+    return None
+
+
+def format_amount(value: Decimal | None) -> str:
+    return "——" if value is None else f"{value:,.2f}"

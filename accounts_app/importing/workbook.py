@@ -1,0 +1,153 @@
+"""Opening an uploaded workbook safely, before and around openpyxl.
+
+openpyxl protects against XML entity tricks only through defusedxml, and not at all
+against zip bombs, fake sheet dimensions or formulas without cached values
+(see SECURITY.md). Everything here is bounded: the file's size, every zip member's
+inflated size (measured, not trusted from headers), the rows and columns read.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from xml.etree.ElementTree import ParseError
+
+import openpyxl
+from defusedxml import DefusedXmlException
+
+from .problems import WorkbookRejected
+
+if not openpyxl.DEFUSEDXML:  # pragma: no cover - guarded by requirements.txt
+    raise ImportError("defusedxml must be installed: openpyxl relies on it against XML entity attacks")
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_PART_BYTES = 50 * 1024 * 1024
+MAX_TOTAL_BYTES = 200 * 1024 * 1024
+MAX_PARTS = 2000
+MAX_ROWS = 2000  # a disclosure table has far fewer rows
+MAX_COLUMNS = 40
+TITLE_ROWS = 10  # a table's title stands within its first rows
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx
+SPREADSHEET_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+TEMPLATE_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml"
+MACRO_MAIN = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CHUNK = 1024 * 1024
+
+
+@dataclass
+class OpenedWorkbook:
+    data: bytes
+    book: openpyxl.Workbook
+    parts_with_formulas: set[str] = field(default_factory=set)
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self.book.sheetnames)
+
+    def has_formulas(self, sheet_name: str) -> bool:
+        path = getattr(self.book[sheet_name], "_worksheet_path", None)
+        if path is None:  # pragma: no cover - openpyxl internals moved: check every sheet
+            return bool(self.parts_with_formulas)
+        return path.lstrip("/") in self.parts_with_formulas
+
+    def rows(self, sheet_name: str) -> Iterator[tuple]:
+        """Cached values, row by row, never beyond MAX_ROWS + 1 rows or MAX_COLUMNS columns."""
+        sheet = self.book[sheet_name]
+        return sheet.iter_rows(min_row=1, max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)
+
+    def formulas(self, sheet_name: str, max_row: int) -> dict[tuple[int, int], str]:
+        """Formula texts by (row, column) index, from a second, formula-preserving read."""
+        book = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True, data_only=False)
+        try:
+            found = {}
+            rows = book[sheet_name].iter_rows(min_row=1, max_row=max_row, max_col=MAX_COLUMNS, values_only=True)
+            for r, row in enumerate(rows):
+                for c, value in enumerate(row):
+                    if (isinstance(value, str) and value.startswith("=")) or type(value).__name__ in {
+                        "ArrayFormula",
+                        "DataTableFormula",
+                    }:
+                        found[(r, c)] = value if isinstance(value, str) else f"={getattr(value, 'text', '')}"
+            return found
+        finally:
+            book.close()
+
+    def close(self) -> None:
+        self.book.close()
+
+
+def _scan_archive(archive: zipfile.ZipFile) -> set[str]:
+    """Inflate every member through a counting reader; return the sheet parts holding formulas."""
+    members = archive.infolist()
+    if len(members) > MAX_PARTS:
+        raise WorkbookRejected("file.too_many_parts", count=len(members))
+    names = {info.filename for info in members}
+    if "[Content_Types].xml" not in names:
+        if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:200]:
+            raise WorkbookRejected("file.ods")
+        raise WorkbookRejected("file.not_xlsx")
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise WorkbookRejected("file.macro")
+
+    total = 0
+    with_formulas: set[str] = set()
+    for info in members:
+        size = 0
+        tail = b""
+        is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        with archive.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                size += len(chunk)
+                total += len(chunk)
+                if size > MAX_PART_BYTES:
+                    raise WorkbookRejected("file.bomb", part=info.filename, limit="50 MB")
+                if total > MAX_TOTAL_BYTES:
+                    raise WorkbookRejected("file.bomb", part="全部内容", limit="200 MB")
+                if is_sheet and info.filename not in with_formulas and _FORMULA.search(tail + chunk):
+                    with_formulas.add(info.filename)
+                tail = chunk[-16:]
+                if info.filename == "[Content_Types].xml" and size == len(chunk):
+                    if MACRO_MAIN in chunk:
+                        raise WorkbookRejected("file.macro")
+                    if SPREADSHEET_MAIN not in chunk and TEMPLATE_MAIN not in chunk:
+                        raise WorkbookRejected("file.not_xlsx")
+    return with_formulas
+
+
+def open_workbook(data: bytes) -> OpenedWorkbook:
+    """Check and open an uploaded workbook; raise WorkbookRejected with a Chinese message."""
+    if not data:
+        raise WorkbookRejected("file.empty")
+    if len(data) > MAX_FILE_BYTES:
+        raise WorkbookRejected("file.too_large", size=human_size(len(data)), limit=human_size(MAX_FILE_BYTES))
+    if data.startswith(OLE_MAGIC):
+        raise WorkbookRejected("file.xls")
+    if not data.startswith(ZIP_MAGIC):
+        raise WorkbookRejected("file.not_xlsx")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts_with_formulas = _scan_archive(archive)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except WorkbookRejected:
+        raise
+    except DefusedXmlException:
+        raise WorkbookRejected("file.unsafe_xml") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, TypeError, EOFError, OSError, ParseError):
+        raise WorkbookRejected("file.corrupt") from None
+    except Exception:  # openpyxl raises many kinds on malformed parts; none may escape as a 500
+        raise WorkbookRejected("file.corrupt") from None
+    return OpenedWorkbook(data=data, book=book, parts_with_formulas=parts_with_formulas)
+
+
+def human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} 字节"

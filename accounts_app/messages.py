@@ -1,0 +1,64 @@
+"""Every problem the importer and the checker report: a stable code and its Chinese text.
+
+Tests assert against these texts; the code is what machines (and the API) use.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # The file as a whole
+    "file.empty": "上传的文件是空的。",
+    "file.too_large": "文件过大（{size}），上限为 {limit}。",
+    "file.xls": "这是旧版 Excel（.xls）文件或加密的工作簿。请在 Excel 中“另存为” .xlsx 格式（不加密）后再上传。",
+    "file.ods": "这是 OpenDocument 表格（.ods）文件。请另存为 Excel 工作簿（.xlsx）后再上传。",
+    "file.not_xlsx": "文件不是 Excel 工作簿（.xlsx）。请上传由 Excel 或决算软件导出的 .xlsx 文件。",
+    "file.corrupt": "工作簿已损坏或不完整，无法读取。请重新导出后再上传。",
+    "file.unsafe_xml": "工作簿含有不安全的 XML 内容（实体定义或外部引用），已拒绝。",
+    "file.macro": "工作簿包含宏，出于安全原因不予接受。请另存为不含宏的 .xlsx 文件。",
+    "file.too_many_parts": "工作簿内部文件数量异常（{count} 个），已拒绝。",
+    "file.bomb": "工作簿解压后过大（{part} 超过 {limit}），疑似压缩炸弹，已拒绝。",
+    "file.no_tables": "工作簿中没有找到任何公开表。公开表按标题识别，例如“收入支出决算总表”“收入决算表”。",
+    # Sheets and tables
+    "sheet.unrecognised": "工作表「{sheet}」未识别为公开表（前 {rows} 行中没有公开表标题），已忽略。",
+    "sheet.too_many_rows": "工作表超过 {limit} 行，不像一张决算公开表，已拒绝。",
+    "sheet.too_many_columns": "工作表的数据超出第 {limit} 列，不像一张决算公开表，已拒绝。",
+    "table.duplicate": "「{title}」出现在两个工作表中（另见工作表「{other}」）。每张表只能上传一次。",
+    "table.missing": "缺少{label}「{title}」。没有数据的表也须上传（保留表头，数据留空）。",
+    "table.form_unknown": "「{title}」的表头与已知的表式都不相符。",
+    "table.not_in_set": "「{title}」不在本地区的公开表范围内，已一并导入。",
+    "table.extra_rows": "表中只应有一行数据，第 {row} 行多出了数据。",
+    # Header
+    "header.missing_column": "表头中找不到「{column}」栏。",
+    "header.column_number": "栏次不符：「{column}」应为第 {expected} 栏，表中为第 {found} 栏。",
+    # Title rows around the table
+    "meta.entity_mismatch": "部门/单位名称不符：本次上传的是「{expected}」，表中为「{found}」。",
+    "meta.year_mismatch": "年度不符：本次上传的是 {expected} 年度，表中为 {found} 年度。",
+    "meta.unit_unknown": "金额单位无法识别：表中为「{found}」，应为“万元”或“元”。",
+    # Cells
+    "cell.formula_without_value": "单元格是公式（{formula}），但没有保存计算结果。请在 Excel 中打开、重新计算并保存后再上传。",
+    "cell.bad_amount": "金额无法识别：应为数字（单位万元，两位小数），表中为「{found}」。",
+    "cell.bad_count": "数量应为整数，表中为「{found}」。",
+    "cell.not_finite": "金额不是有限的数字：表中为「{found}」。",
+    "cell.rounded": "金额超过两位小数（{found}），已四舍五入为 {value}。",
+    # Rows
+    "row.bad_code": "科目编码格式不正确：应为 {lengths} 位数字，表中为「{found}」。",
+    "row.code_parent": "科目编码 {code} 与所在的上级科目 {parent} 不一致。",
+    "row.duplicate_key": "「{key}」重复出现（另见第 {other} 行）。",
+    "row.unknown_code": "科目编码 {code}「{name}」不在 {year} 年度科目目录中，已按表中名称导入。",
+    "row.unknown_line": "行次 {found} 不是本表的行次。",
+    "row.unknown_label": "无法识别的行「{found}」：没有行次，名称也不是本表的项目。",
+    "row.missing_line": "缺少第 {line} 行「{label}」。",
+    "row.missing_row": "缺少「{label}」行。",
+    "row.label_mismatch": "第 {line} 行的名称与标准格式不同：标准为「{expected}」，表中为「{found}」。",
+    "row.missing_code": "该行有数据但没有科目编码。",
+    # 勾稽关系
+    "check.mismatch": "{rule}：{where} 应为 {expected}，实为 {found}，相差 {difference}。",
+    "check.rounding": "{rule}：{where} 应为 {expected}，实为 {found}，相差 {difference}，在四舍五入尾差范围内（≤ {tolerance}）。",
+    "check.exceeds": "{rule}：{where} 为 {found}，不应超过 {expected}（超出 {difference}）。",
+    "check.falls_short": "{rule}：{where} 为 {found}，不应低于 {expected}（差 {difference}）。",
+    "check.missing_parent": "科目 {code}「{name}」的上级科目 {parent} 不在表中。",
+}
+
+
+def render(code: str, **params) -> str:
+    return MESSAGES[code].format(**params)

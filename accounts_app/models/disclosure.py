@@ -1,0 +1,102 @@
+"""A disclosure (entity × year × kind) and its versions. Nothing is overwritten:
+every upload is a new version, and versions are never deleted."""
+
+from django.conf import settings
+from django.db import models
+
+from .organisation import Department, FiscalYear, Unit
+
+
+class Disclosure(models.Model):
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", "部门决算"
+        UNIT = "unit", "单位决算"
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="disclosures", verbose_name="部门")
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disclosures",
+        verbose_name="单位",
+        help_text="单位决算填写；部门决算留空。",
+    )
+    year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="disclosures", verbose_name="年度")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "决算公开"
+        verbose_name_plural = "决算公开"
+        ordering = ["-year__year", "department__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "year"],
+                condition=models.Q(kind="department"),
+                name="disclosure_one_department_disclosure_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "year"],
+                condition=models.Q(kind="unit"),
+                name="disclosure_one_unit_disclosure_per_year",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="department", unit__isnull=True) | models.Q(kind="unit", unit__isnull=False),
+                name="disclosure_unit_only_for_unit_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.entity_name} {self.year.year}年度{self.get_kind_display()}"
+
+    @property
+    def entity_name(self) -> str:
+        return self.unit.name if self.kind == self.Kind.UNIT and self.unit else self.department.name
+
+    @property
+    def accepted_names(self) -> set[str]:
+        """Names the workbook may print as 部门/单位: the department's, and the unit's for 单位决算."""
+        names = {self.department.name}
+        if self.unit:
+            names.add(self.unit.name)
+        return names
+
+    @property
+    def region(self):
+        return self.department.region
+
+
+def upload_path(version: "Version", filename: str) -> str:
+    return f"uploads/{version.disclosure.year.year}/{version.disclosure_id}/v{version.number}-{version.source_sha256[:12]}.xlsx"
+
+
+class Version(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "已提交"
+        RETURNED = "returned", "退回"
+        APPROVED = "approved", "审核通过"
+        PUBLISHED = "published", "已公开"
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="versions", verbose_name="决算公开")
+    number = models.PositiveIntegerField("版本号")
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    table_set = models.CharField("公开表格式", max_length=20)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="上传人"
+    )
+    source_file = models.FileField("上传的工作簿", upload_to=upload_path)
+    source_name = models.CharField("原文件名", max_length=255)
+    source_sha256 = models.CharField("文件SHA-256", max_length=64)
+    source_size = models.PositiveIntegerField("文件大小（字节）")
+
+    class Meta:
+        verbose_name = "版本"
+        verbose_name_plural = "版本"
+        ordering = ["disclosure", "-number"]
+        constraints = [models.UniqueConstraint(fields=["disclosure", "number"], name="version_unique_number")]
+
+    def __str__(self):
+        return f"{self.disclosure} 第{self.number}版"

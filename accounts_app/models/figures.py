@@ -1,0 +1,89 @@
+"""The figures of a version: its tables as found in the workbook, their lines (rows)
+and one figure per (line, column). A blank cell has no Figure; "——" (not applicable)
+is a Figure with amount NULL; 0.00 is 0.00."""
+
+from django.db import models
+
+from .disclosure import Version
+
+
+class VersionTable(models.Model):
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="tables", verbose_name="版本")
+    table = models.CharField("表", max_length=40)
+    position = models.PositiveSmallIntegerField("工作簿中的顺序")
+    sheet_name = models.CharField("工作表", max_length=100)
+    printed_title = models.CharField("表标题（原文）", max_length=200)
+    printed_label = models.CharField("表号（原文）", max_length=30, blank=True)
+    printed_entity = models.CharField("部门/单位（原文）", max_length=200, blank=True)
+    printed_unit = models.CharField("金额单位（原文）", max_length=20, blank=True)
+    note = models.TextField("注（原文）", blank=True)
+
+    class Meta:
+        verbose_name = "决算表"
+        verbose_name_plural = "决算表"
+        ordering = ["version", "position"]
+        constraints = [models.UniqueConstraint(fields=["version", "table"], name="version_table_unique")]
+
+    def __str__(self):
+        return f"{self.version} · {self.printed_title}"
+
+
+class Line(models.Model):
+    table = models.ForeignKey(VersionTable, on_delete=models.CASCADE, related_name="lines", verbose_name="表")
+    key = models.CharField("行键（科目编码或行次）", max_length=30)
+    label = models.CharField("项目/科目名称（原文）", max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField("顺序")
+    sheet_row = models.PositiveIntegerField("工作表行号", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "行"
+        verbose_name_plural = "行"
+        ordering = ["table", "position"]
+        constraints = [models.UniqueConstraint(fields=["table", "key"], name="line_unique_key")]
+
+    def __str__(self):
+        return f"{self.key} {self.label}"
+
+
+class Figure(models.Model):
+    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="figures", verbose_name="行")
+    column = models.CharField("栏", max_length=40)
+    amount = models.DecimalField(
+        "金额（万元）或数量", max_digits=16, decimal_places=2, null=True, blank=True, help_text="为空表示“——”（不适用）。"
+    )
+    cell = models.CharField("单元格", max_length=12, blank=True)
+
+    class Meta:
+        verbose_name = "数据"
+        verbose_name_plural = "数据"
+        constraints = [models.UniqueConstraint(fields=["line", "column"], name="figure_unique_cell")]
+
+    def __str__(self):
+        return f"{self.line.key}/{self.column} = {self.amount}"
+
+
+class Finding(models.Model):
+    class Severity(models.TextChoices):
+        ERROR = "error", "错误"
+        WARNING = "warning", "提示"
+
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="findings", verbose_name="版本")
+    severity = models.CharField("级别", max_length=10, choices=Severity.choices)
+    code = models.CharField("类别代码", max_length=60)
+    message = models.TextField("说明")
+    table = models.CharField("表", max_length=40, blank=True)
+    row = models.CharField("行", max_length=30, blank=True)
+    column = models.CharField("栏", max_length=40, blank=True)
+    sheet = models.CharField("工作表", max_length=100, blank=True)
+    cell = models.CharField("单元格", max_length=12, blank=True)
+    expected = models.CharField("应为", max_length=100, blank=True)
+    found = models.CharField("实为", max_length=100, blank=True)
+    rule = models.CharField("勾稽关系", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "检查结果"
+        verbose_name_plural = "检查结果"
+        ordering = ["version", "severity", "id"]
+
+    def __str__(self):
+        return self.message

@@ -1,0 +1,69 @@
+"""Who publishes: regions (with their finance bureau), departments and their units."""
+
+from django.db import models
+
+from ..specs import DEFAULT_TABLE_SET, TABLE_SETS
+
+
+class Region(models.Model):
+    code = models.CharField("行政区划代码", max_length=12, unique=True)
+    name = models.CharField("行政区划", max_length=100)
+    province = models.CharField("所属省份", max_length=50, blank=True)
+    finance_bureau = models.CharField("财政部门", max_length=100)
+    table_set = models.CharField(
+        "公开表格式",
+        max_length=20,
+        choices=[(key, table_set.name) for key, table_set in TABLE_SETS.items()],
+        default=DEFAULT_TABLE_SET,
+        help_text="本地区公开的表及其编号；决算表按标题识别，不依赖编号。",
+    )
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments", verbose_name="行政区划")
+    name = models.CharField("部门名称", max_length=200)
+    code = models.CharField("部门编码", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = "部门"
+        verbose_name_plural = "部门"
+        ordering = ["region__code", "name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="department_unique_name_in_region")]
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="units", verbose_name="部门")
+    name = models.CharField("单位名称", max_length=200)
+    is_main = models.BooleanField("本级", default=False, help_text="部门机关本级；其余为下属单位。")
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["department", "-is_main", "name"]
+        constraints = [models.UniqueConstraint(fields=["department", "name"], name="unit_unique_name_in_department")]
+
+    def __str__(self):
+        return f"{self.name}（本级）" if self.is_main else self.name
+
+
+class FiscalYear(models.Model):
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+
+    class Meta:
+        verbose_name = "财政年度"
+        verbose_name_plural = "财政年度"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year}年度"

@@ -1,0 +1,191 @@
+"""The vocabulary of a table spec.
+
+A spec says everything the importer, the checker, the renderers and the exporters
+need to know about one disclosure table: its title and the titles regions use for it,
+its blocks of columns (side by side, as printed), the rows when they are fixed,
+the header layout, the units, the notes and the 勾稽关系 that must hold.
+Nothing in here reads a workbook or touches the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Unit(str, Enum):
+    MONEY = "money"  # 万元, two decimals
+    COUNT = "count"  # 个、人、辆、台(套): whole numbers
+
+
+class RowKind(str, Enum):
+    LINE = "line"  # fixed rows keyed by 行次
+    SUBJECT = "subject"  # rows keyed by 支出功能分类科目 code (类/款/项), 合计 first
+    ECONOMIC = "economic"  # rows keyed by 部门支出经济分类科目 code (类/款)
+    SINGLE = "single"  # one data row under the header
+
+
+class Role(str, Enum):
+    LABEL = "label"  # 项目: the printed name of a fixed row
+    LINE = "line"  # 行次
+    CODE = "code"  # 科目编码 (one column, or 类/款/项 split over three)
+    NAME = "name"  # 科目名称
+    VALUE = "value"  # a figure
+
+
+TOTAL_ROW = "total"  # row key of the 合计 row of subject tables
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    role: Role = Role.VALUE
+    number: int | None = None  # 栏次 as printed in the official layout
+    group: str = ""  # the merged header above the label, if any
+    aliases: tuple[str, ...] = ()
+    unit: Unit = Unit.MONEY
+    optional: bool = False  # a key column some layouts leave out (行次)
+
+    @property
+    def is_value(self) -> bool:
+        return self.role is Role.VALUE
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.label, *self.aliases)
+
+    @property
+    def heading(self) -> str:
+        """The label with its group, as a reader names the column: 本年支出·小计."""
+        return f"{self.group}·{self.label}" if self.group else self.label
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str  # official label, including its ordinal (一、…)
+    aliases: tuple[str, ...] = ()
+    level: int = 0  # indentation when rendered
+    subject: str = ""  # 功能分类 类 code this row stands for (表01/表04 支出)
+    unit: Unit | None = None  # overrides the column unit (相关统计数)
+    spacer: bool = False  # a numbered line without a label (表01 行9–26)
+    heading: bool = False  # a label-only line whose cells are not applicable
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.label, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Block:
+    """Columns printed side by side; a sheet row holds one line of every block."""
+
+    name: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...] = ()  # fixed rows (RowKind.LINE); empty when keyed by code
+
+    @property
+    def value_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.is_value)
+
+    def key_column(self, role: Role) -> Column | None:
+        return next((c for c in self.columns if c.role is role), None)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    key: str
+    title: str
+    aliases: tuple[str, ...]
+    row_kind: RowKind
+    blocks: tuple[Block, ...]
+    note: str
+    empty_note: str = ""
+    family: str = ""  # tables that stand for each other in a table set (the two 三公 forms)
+    signature: tuple[str, ...] = ()  # header words that tell this form from another with the same title
+    footer: tuple[Row, ...] = ()  # labelled totals printed anywhere below the data (表06)
+    code_lengths: tuple[int, ...] = ()  # valid code lengths for SUBJECT/ECONOMIC rows
+    checks: tuple = ()  # rule declarations from specs.rules
+    landscape: bool = False
+    max_rows: int = 2000
+    description: str = ""
+
+    def __post_init__(self):
+        if not self.family:
+            object.__setattr__(self, "family", self.key)
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        return (self.title, *self.aliases)
+
+    @property
+    def value_columns(self) -> tuple[Column, ...]:
+        """Every value column once, in printed order (blocks may repeat a key)."""
+        seen: dict[str, Column] = {}
+        for block in self.blocks:
+            for column in block.value_columns:
+                seen.setdefault(column.key, column)
+        return tuple(seen.values())
+
+    def column(self, key: str) -> Column:
+        for column in self.value_columns:
+            if column.key == key:
+                return column
+        raise KeyError(f"{self.key} has no column {key!r}")
+
+    @property
+    def fixed_rows(self) -> tuple[Row, ...]:
+        return tuple(row for block in self.blocks for row in block.rows) + self.footer
+
+    def row(self, key: str) -> Row | None:
+        return next((row for row in self.fixed_rows if row.key == key), None)
+
+    def block_of_row(self, key: str) -> Block:
+        for block in self.blocks:
+            if any(row.key == key for row in block.rows):
+                return block
+        return self.blocks[0]
+
+    def columns_for_row(self, key: str) -> tuple[Column, ...]:
+        """The value columns a row has: its block's, or every block's for code rows."""
+        if self.row_kind is RowKind.LINE:
+            return self.block_of_row(key).value_columns
+        if any(row.key == key for row in self.footer):
+            return self.blocks[0].value_columns
+        return self.value_columns
+
+    def unit_of(self, row_key: str, column_key: str) -> Unit:
+        row = self.row(row_key)
+        if row is not None and row.unit is not None:
+            return row.unit
+        return self.column(column_key).unit
+
+    @property
+    def column_count(self) -> int:
+        count = 0
+        for block in self.blocks:
+            for column in block.columns:
+                count += 3 if column.role is Role.CODE and self.row_kind is RowKind.SUBJECT else 1
+        return count
+
+
+@dataclass(frozen=True)
+class TableSet:
+    """The tables a region publishes, in its order and with its numbering."""
+
+    key: str
+    name: str
+    families: tuple[str, ...]
+    preferred: dict = field(default_factory=dict)  # family -> spec key used for templates
+    label_format: str = "公开{number:02d}表"
+
+    def number_of(self, family: str) -> int | None:
+        try:
+            return self.families.index(family) + 1
+        except ValueError:
+            return None
+
+    def label_of(self, family: str) -> str:
+        number = self.number_of(family)
+        return self.label_format.format(number=number) if number else ""
