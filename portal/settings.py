@@ -113,10 +113,16 @@ STORAGES = {
     },
 }
 
+# In development whitenoise serves straight from the app and static/ folders.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "work:dashboard"
+LOGOUT_REDIRECT_URL = "home"
 
 # Uploaded workbooks: the form refuses anything larger (Django itself does not cap uploads).
 WORKBOOK_MAX_UPLOAD_BYTES = int(os.environ.get("WORKBOOK_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))

@@ -14,3 +14,4 @@ STORAGES = {
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STATIC_ROOT = tempfile.mkdtemp(prefix="portal-test-static-")

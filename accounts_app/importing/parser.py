@@ -160,9 +160,13 @@ def _parse_sheet(opened, sheet_name, position, specs, expectation, problems) -> 
 def _choose_form(candidates: list[TableSpec], top_rows: list[tuple]) -> TableSpec | None:
     if len(candidates) == 1:
         return candidates[0]
-    text = "".join(cells.label_key(v) for row in top_rows for v in row if v is not None)
+    keys = (cells.label_key(v) for row in top_rows for v in row if v is not None)
+    text = "".join(key for key in keys if not key.startswith(NOTE_PREFIXES))
     matching = [spec for spec in candidates if all(word in text for word in spec.signature)]
-    return matching[0] if len(matching) == 1 else None
+    if len(matching) <= 1:
+        return matching[0] if matching else None
+    # Data rows may repeat another form's words (表09 rows name 因公出国): the header comes first.
+    return min(matching, key=lambda spec: max(text.find(word) for word in spec.signature))
 
 
 @dataclass

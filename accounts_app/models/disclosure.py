@@ -24,6 +24,9 @@ class Disclosure(models.Model):
     )
     year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="disclosures", verbose_name="年度")
     kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
+    approval_date = models.DateField(
+        "批复日期", null=True, blank=True, help_text="财政部门批复决算的日期；须在批复后 20 日内公开（预算法第十四条）。"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -91,12 +94,36 @@ class Version(models.Model):
     source_name = models.CharField("原文件名", max_length=255)
     source_sha256 = models.CharField("文件SHA-256", max_length=64)
     source_size = models.PositiveIntegerField("文件大小（字节）")
+    correction_note = models.TextField(
+        "更正说明", blank=True, help_text="更正已公开的决算时填写：更正了什么、为什么。公开后向社会展示。"
+    )
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="提交人"
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="审核人"
+    )
+    publish_at = models.DateTimeField("定时公开时间", null=True, blank=True)
+    published_at = models.DateTimeField("公开时间", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="公开人"
+    )
 
     class Meta:
         verbose_name = "版本"
         verbose_name_plural = "版本"
         ordering = ["disclosure", "-number"]
-        constraints = [models.UniqueConstraint(fields=["disclosure", "number"], name="version_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["disclosure", "number"], name="version_unique_number"),
+            models.UniqueConstraint(
+                fields=["disclosure"],
+                condition=models.Q(status__in=["submitted", "approved"]),
+                name="version_one_under_review",
+                violation_error_message="同一决算公开同时只能有一个版本在审核中。",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.disclosure} 第{self.number}版"

@@ -79,6 +79,7 @@ class Finding(models.Model):
     expected = models.CharField("应为", max_length=100, blank=True)
     found = models.CharField("实为", max_length=100, blank=True)
     rule = models.CharField("勾稽关系", max_length=200, blank=True)
+    explanation = models.TextField("填报人说明", blank=True, help_text="提示须由填报人说明原因后才能提交审核。")
 
     class Meta:
         verbose_name = "检查结果"

@@ -99,3 +99,15 @@ def printed_cell_rows(seed: str) -> list[list[str]]:
             rows.append(current)
             current = None
     return rows
+
+
+def amount_of(value) -> Decimal | None:
+    """A transcribed value as stored: Decimal, or None for "——"."""
+    return None if value == "——" else Decimal(str(value))
+
+
+def expected_figures(seed: str) -> dict[str, dict[tuple[str, str], Decimal | None]]:
+    """{table: {(row key, column): amount}}: what the store must hold for a seed."""
+    return {
+        table: {cell: amount_of(value) for cell, value in cells.items()} for table, cells in figures(seed).items()
+    }

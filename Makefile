@@ -1,0 +1,45 @@
+# make run  — venv, packages, database, catalogs and demo data; serves http://127.0.0.1:8000 (SQLite)
+# make test — the test suite (SQLite unless DATABASE_URL is set)
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+STAMP  := $(VENV)/.installed
+DEV_ENV := DEBUG=1
+
+.PHONY: run test setup system-packages bench clean
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $(STAMP)
+
+setup: $(STAMP) system-packages
+
+# Fonts for the PDFs, poppler for their tests, Chromium for the browser tests (Debian).
+system-packages:
+	@missing=""; \
+	for pkg in fonts-noto-cjk fonts-wqy-microhei poppler-utils chromium; do \
+	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+run: setup
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py load_demo
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup
+	$(VENV)/bin/pytest -q
+
+bench: setup
+	$(DEV_ENV) $(PY) bench/import_bench.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache

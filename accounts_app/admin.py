@@ -1,0 +1,276 @@
+"""The Django admin: organisations and catalogs (editable), disclosures and their
+versions (read-only: every change is a new upload), and the upload page."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+
+from . import access
+from .exporting.template import disclosure_template, template_filename
+from .forms import WorkbookUploadForm
+from .models import (
+    AuditEntry,
+    Department,
+    Disclosure,
+    EconomicSubject,
+    Finding,
+    FiscalYear,
+    FunctionSubject,
+    Membership,
+    Region,
+    Unit,
+    Version,
+    VersionTable,
+)
+from .services.workflow import Actor, version_upload
+from .specs import specs_for_year
+
+admin.site.site_header = "部门决算公开平台 · 管理"
+admin.site.site_title = "部门决算公开平台"
+admin.site.index_title = "管理首页"
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Stored versions are evidence: nobody edits or deletes them in the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# -- organisations -----------------------------------------------------------------
+
+
+class DepartmentInline(admin.TabularInline):
+    model = Department
+    extra = 0
+    fields = ("name", "code")
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "province", "finance_bureau", "table_set")
+    search_fields = ("code", "name", "finance_bureau")
+    inlines = [DepartmentInline]
+
+
+class UnitInline(admin.TabularInline):
+    model = Unit
+    extra = 0
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "region", "code")
+    list_filter = ("region",)
+    search_fields = ("name", "code")
+    inlines = [UnitInline]
+
+
+@admin.register(FiscalYear)
+class FiscalYearAdmin(admin.ModelAdmin):
+    list_display = ("year",)
+
+
+# -- catalogs ----------------------------------------------------------------------
+
+
+class SubjectAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "parent", "year")
+    list_filter = ("year", "level")
+    search_fields = ("code", "name")
+    ordering = ("-year__year", "code")
+    readonly_fields = ("level", "parent")
+
+
+@admin.register(FunctionSubject)
+class FunctionSubjectAdmin(SubjectAdmin):
+    list_display = (*SubjectAdmin.list_display, "summary_line")
+    fields = ("year", "code", "name", "level", "parent", "summary_line", "description")
+
+
+@admin.register(EconomicSubject)
+class EconomicSubjectAdmin(SubjectAdmin):
+    fields = ("year", "code", "name", "level", "parent")
+
+
+# -- disclosures and versions ------------------------------------------------------
+
+
+class VersionInline(ReadOnlyInline):
+    model = Version
+    fields = ("number", "status", "created_at", "created_by", "source_name", "error_count", "warning_count")
+    readonly_fields = fields
+    ordering = ("-number",)
+
+    @admin.display(description="错误")
+    def error_count(self, obj):
+        return obj.findings.filter(severity=Finding.Severity.ERROR).count()
+
+    @admin.display(description="提示")
+    def warning_count(self, obj):
+        return obj.findings.filter(severity=Finding.Severity.WARNING).count()
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "department", "year", "kind", "version_count", "template_link")
+    list_filter = ("year", "kind", "department__region")
+    search_fields = ("department__name", "unit__name")
+    list_select_related = ("department", "unit", "year", "department__region")
+    inlines = [VersionInline]
+    change_list_template = "admin/accounts_app/disclosure/change_list.html"
+
+    def get_queryset(self, request):
+        return access.disclosures(request.user)
+
+    @admin.display(description="版本数")
+    def version_count(self, obj):
+        return obj.versions.count()
+
+    @admin.display(description="空白模板")
+    def template_link(self, obj):
+        url = reverse("admin:accounts_app_disclosure_template", args=[obj.pk])
+        return format_html('<a href="{}">下载模板</a>', url)
+
+    def get_urls(self):
+        own = [
+            path("upload/", self.admin_site.admin_view(self.upload_view), name="accounts_app_disclosure_upload"),
+            path(
+                "<int:pk>/template/",
+                self.admin_site.admin_view(self.template_view),
+                name="accounts_app_disclosure_template",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def upload_view(self, request):
+        scope = access.scope_of(request.user)
+        if not request.user.has_perm("accounts_app.add_version") or scope.role not in (access.Role.ADMIN, access.Role.ACCOUNTANT):
+            return TemplateResponse(request, "admin/accounts_app/upload_denied.html", status=403)
+        form = WorkbookUploadForm(
+            request.POST or None,
+            request.FILES or None,
+            disclosures=access.disclosures(request.user),
+            departments=access.departments(request.user),
+            initial={"disclosure": request.GET.get("disclosure")},
+        )
+        context = {**self.admin_site.each_context(request), "title": "上传决算公开表", "form": form, "opts": self.model._meta}
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["workbook"]
+            with transaction.atomic():
+                disclosure = form.target_disclosure()
+                outcome = version_upload(
+                    disclosure=disclosure,
+                    data=upload.read(),
+                    filename=upload.name,
+                    actor=Actor(request.user, request.META.get("REMOTE_ADDR")),
+                )
+                if not outcome.accepted:
+                    transaction.set_rollback(True)  # a new disclosure named for a failed upload is not kept
+            context.update(outcome_context(outcome, disclosure))
+            if outcome.accepted:
+                messages.success(request, f"已保存为 {outcome.version}。")
+            return TemplateResponse(request, "admin/accounts_app/upload_result.html", context)
+        return TemplateResponse(request, "admin/accounts_app/upload.html", context)
+
+    def template_view(self, request, pk):
+        disclosure = get_object_or_404(access.disclosures(request.user), pk=pk)
+        response = HttpResponse(disclosure_template(disclosure), content_type=XLSX)
+        response["Content-Disposition"] = content_disposition_header(True, template_filename(disclosure))
+        return response
+
+
+def outcome_context(outcome, disclosure) -> dict:
+    """What the result page shows: tables found and problems, errors first, with table titles."""
+    specs = specs_for_year(disclosure.year.year)
+    titles = {key: spec.title for key, spec in specs.items()}
+    titles.update({spec.family: spec.title for spec in specs.values()})
+    problems = [
+        {"problem": problem, "table_title": titles.get(problem.table, "")}
+        for problem in outcome.problems
+    ]
+    return {
+        "disclosure": disclosure,
+        "outcome": outcome,
+        "problems": problems,
+        "error_count": len(outcome.errors),
+        "warning_count": len(outcome.warnings),
+    }
+
+
+class FindingInline(ReadOnlyInline):
+    model = Finding
+    show_change_link = False
+    fields = ("severity", "table", "row", "column", "sheet", "cell", "expected", "found", "message")
+    readonly_fields = fields
+
+
+class VersionTableInline(ReadOnlyInline):
+    model = VersionTable
+    show_change_link = False
+    fields = ("position", "printed_label", "printed_title", "sheet_name", "printed_entity", "printed_unit", "line_count")
+    readonly_fields = fields
+
+    @admin.display(description="行数")
+    def line_count(self, obj):
+        return obj.lines.count()
+
+
+@admin.register(Version)
+class VersionAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "status", "created_at", "created_by", "source_name")
+    list_filter = ("status", "disclosure__year", "disclosure__department__region")
+    search_fields = ("disclosure__department__name", "disclosure__unit__name", "source_name")
+    list_select_related = ("disclosure__department", "disclosure__unit", "disclosure__year", "created_by")
+    fields = ("disclosure", "number", "status", "table_set", "created_at", "created_by", "source_name", "source_sha256", "source_size")
+    readonly_fields = fields
+    inlines = [VersionTableInline, FindingInline]
+
+    def get_queryset(self, request):
+        return access.versions(request.user)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "department", "region")
+    list_filter = ("role", "region")
+    search_fields = ("user__username", "department__name", "region__name")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "actor", "address", "action", "disclosure", "version", "detail")
+    list_filter = ("action", "disclosure__department__region")
+    search_fields = ("detail", "actor__username", "disclosure__department__name")
+    list_select_related = ("actor", "disclosure__department", "disclosure__unit", "disclosure__year", "version")
+
+    def get_queryset(self, request):
+        return access.audit_entries(request.user)

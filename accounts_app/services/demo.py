@@ -1,0 +1,99 @@
+"""Demo data for `make run`: the three seed regions and departments, demo users, and
+the seed workbooks imported as first versions. Idempotent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from ..models import Membership
+from .catalogs import catalogs_load
+from .imports import workbook_import
+from .organisations import SEED_REGIONS, disclosure_ensure, region_ensure
+
+DEMO_PASSWORD = "demo-2026"
+WORKBOOKS = Path(settings.BASE_DIR) / "tests" / "fixtures" / "workbooks"
+
+
+@dataclass(frozen=True)
+class DemoDisclosure:
+    workbook: str
+    region: str
+    entity: str
+    year: int
+    kind: str
+    username: str
+    reviewer: str
+
+
+DEMO_DISCLOSURES = (
+    DemoDisclosure("seed_000.xlsx", "新乡市凤泉区", "新乡市凤泉区医疗保障局", 2023, "department", "fengquan", "fengquan-czj"),
+    DemoDisclosure("seed_001.xlsx", "武汉市青山区", "武汉市青山区医疗保障局", 2022, "department", "qingshan", "qingshan-czj"),
+    DemoDisclosure("seed_002.xlsx", "南昌市红谷滩区", "南昌市红谷滩区医疗保障局", 2023, "unit", "honggutan", "honggutan-czj"),
+)
+
+ACCOUNTANT_PERMISSIONS = (
+    "view_disclosure",
+    "add_disclosure",
+    "view_version",
+    "add_version",
+    "view_department",
+    "view_unit",
+    "view_functionsubject",
+    "view_economicsubject",
+)
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    reviewer: str
+    password: str
+    role: str
+
+
+def _accountants_group() -> Group:
+    group, _ = Group.objects.get_or_create(name="填报人")
+    group.permissions.set(Permission.objects.filter(content_type__app_label="accounts_app", codename__in=ACCOUNTANT_PERMISSIONS))
+    return group
+
+
+def _user(username: str, *, superuser: bool = False, **fields):
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, is_staff=True, is_superuser=superuser, **fields)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+@transaction.atomic
+def demo_load() -> list[DemoLogin]:
+    catalogs_load()
+    logins = [DemoLogin("admin", DEMO_PASSWORD, "管理员")]
+    _user("admin", superuser=True, first_name="管理员")
+    group = _accountants_group()
+    for demo in DEMO_DISCLOSURES:
+        region = region_ensure(SEED_REGIONS[demo.region])
+        disclosure = disclosure_ensure(region=region, entity=demo.entity, year=demo.year, kind=demo.kind)
+        accountant = _user(demo.username, first_name=f"{demo.entity}填报人")
+        accountant.groups.add(group)
+        Membership.objects.get_or_create(
+            user=accountant, defaults={"role": Membership.Role.ACCOUNTANT, "department": disclosure.department}
+        )
+        reviewer = _user(demo.reviewer, first_name=f"{region.finance_bureau}审核人")
+        Membership.objects.get_or_create(user=reviewer, defaults={"role": Membership.Role.REVIEWER, "region": region})
+        logins.append(DemoLogin(demo.username, DEMO_PASSWORD, f"填报人（{demo.entity}）"))
+        logins.append(DemoLogin(demo.reviewer, DEMO_PASSWORD, f"审核人（{region.finance_bureau}）"))
+        if not disclosure.versions.exists():
+            path = WORKBOOKS / demo.workbook
+            outcome = workbook_import(disclosure=disclosure, data=path.read_bytes(), filename=path.name, user=accountant)
+            if not outcome.accepted:
+                raise RuntimeError(f"{path.name}: " + "；".join(str(p) for p in outcome.errors[:5]))
+    return logins

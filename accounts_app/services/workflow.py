@@ -1,0 +1,218 @@
+"""The life of a version: upload → 草稿 → 已提交 → 退回 | 审核通过 → 已公开.
+
+Every transition locks the version row (select_for_update), checks its state inside
+the lock, writes the audit log and notifies the people concerned, all in one
+transaction: two reviewers acting at once cannot both win. Published versions are
+never changed; a correction (更正) is a later version that goes through the same flow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..models import AuditEntry, Comment, Disclosure, Finding, Membership, Notification, Version
+from .imports import ImportOutcome, workbook_import
+
+Status = Version.Status
+Action = AuditEntry.Action
+
+
+class TransitionRefused(Exception):
+    """The version is not in a state that allows this; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: object
+    address: str | None = None
+
+
+def audit(actor: Actor, action: str, disclosure: Disclosure, version: Version | None = None, detail: str = "") -> AuditEntry:
+    return AuditEntry.objects.create(
+        actor=actor.user if actor.user is not None and actor.user.is_authenticated else None,
+        address=actor.address,
+        action=action,
+        disclosure=disclosure,
+        version=version,
+        detail=detail,
+    )
+
+
+# -- who hears about it ----------------------------------------------------------------
+
+
+def _accountants(disclosure: Disclosure):
+    return get_user_model().objects.filter(
+        is_active=True, membership__role=Membership.Role.ACCOUNTANT, membership__department_id=disclosure.department_id
+    )
+
+
+def _reviewers(disclosure: Disclosure):
+    return get_user_model().objects.filter(
+        is_active=True, membership__role=Membership.Role.REVIEWER, membership__region_id=disclosure.department.region_id
+    )
+
+
+def notify(recipients, version: Version, message: str) -> None:
+    """In-app notifications, and e-mail to those with an address (sent after commit)."""
+    recipients = list(recipients)
+    Notification.objects.bulk_create(Notification(recipient=user, version=version, message=message) for user in recipients)
+    addresses = [user.email for user in recipients if user.email]
+    if addresses:
+        transaction.on_commit(
+            lambda: send_mail(f"【部门决算公开】{message}", message, settings.DEFAULT_FROM_EMAIL, addresses, fail_silently=True)
+        )
+
+
+# -- transitions ---------------------------------------------------------------------
+
+
+def _locked(version: Version) -> Version:
+    return Version.objects.select_for_update(of=("self",)).select_related("disclosure__department__region", "disclosure__unit", "disclosure__year").get(pk=version.pk)
+
+
+def _require(version: Version, *states: str) -> None:
+    if version.status not in states:
+        wanted = "、".join(Status(s).label for s in states)
+        raise TransitionRefused(f"{version}当前为“{version.get_status_display()}”，只有“{wanted}”的版本可以这样操作。")
+
+
+def version_upload(*, disclosure: Disclosure, data: bytes, filename: str, actor: Actor) -> ImportOutcome:
+    """Import a workbook as the next version; a failure stores nothing and logs nothing."""
+    outcome = workbook_import(disclosure=disclosure, data=data, filename=filename, user=actor.user)
+    if outcome.accepted:
+        published = disclosure.versions.filter(status=Status.PUBLISHED).exists()
+        detail = f"上传第 {outcome.version.number} 版（{filename}）" + ("，用于更正已公开的决算" if published else "")
+        audit(actor, Action.UPLOAD, disclosure, outcome.version, detail)
+    return outcome
+
+
+@transaction.atomic
+def version_submit(version: Version, actor: Actor, *, correction_note: str = "") -> Version:
+    version = _locked(version)
+    _require(version, Status.DRAFT, Status.RETURNED)
+    errors = version.findings.filter(severity=Finding.Severity.ERROR).count()
+    if errors:
+        raise TransitionRefused(f"检查发现 {errors} 处错误，须修改工作簿并重新上传后才能提交。")
+    unexplained = version.findings.filter(severity=Finding.Severity.WARNING, explanation="").count()
+    if unexplained:
+        raise TransitionRefused(f"还有 {unexplained} 条提示没有说明原因，请逐条说明后再提交。")
+    disclosure = version.disclosure
+    if disclosure.versions.filter(status=Status.PUBLISHED).exists():
+        correction_note = correction_note.strip() or version.correction_note
+        if not correction_note:
+            raise TransitionRefused("本决算已公开，此次为更正，须填写更正说明（更正了什么、为什么）。")
+        version.correction_note = correction_note
+    if disclosure.versions.filter(status__in=[Status.SUBMITTED, Status.APPROVED]).exclude(pk=version.pk).exists():
+        raise TransitionRefused("本决算已有一个版本在审核中，请等审核结束后再提交。")
+    version.status = Status.SUBMITTED
+    version.submitted_at, version.submitted_by = timezone.now(), actor.user
+    try:
+        with transaction.atomic():
+            version.save()
+    except IntegrityError:  # another version was submitted at the same moment
+        raise TransitionRefused("本决算已有一个版本在审核中，请等审核结束后再提交。") from None
+    audit(actor, Action.SUBMIT, disclosure, version, version.correction_note and f"更正说明：{version.correction_note}")
+    notify(_reviewers(disclosure), version, f"{version}已提交审核")
+    return version
+
+
+@transaction.atomic
+def version_return(version: Version, actor: Actor, *, reason: str) -> Version:
+    reason = reason.strip()
+    if not reason:
+        raise TransitionRefused("退回须写明理由。")
+    version = _locked(version)
+    _require(version, Status.SUBMITTED)
+    version.status = Status.RETURNED
+    version.reviewed_at, version.reviewed_by = timezone.now(), actor.user
+    version.save()
+    Comment.objects.create(version=version, author=actor.user, text=reason, is_return_reason=True)
+    audit(actor, Action.RETURN, version.disclosure, version, reason)
+    notify(_accountants(version.disclosure), version, f"{version}被退回：{reason[:100]}")
+    return version
+
+
+@transaction.atomic
+def version_approve(version: Version, actor: Actor) -> Version:
+    version = _locked(version)
+    _require(version, Status.SUBMITTED)
+    version.status = Status.APPROVED
+    version.reviewed_at, version.reviewed_by = timezone.now(), actor.user
+    version.save()
+    audit(actor, Action.APPROVE, version.disclosure, version)
+    notify(_accountants(version.disclosure), version, f"{version}已审核通过")
+    return version
+
+
+@transaction.atomic
+def version_publish(version: Version, actor: Actor, *, at: datetime | None = None) -> Version:
+    """Publish now, or set the time at which `publish_due` will publish it."""
+    version = _locked(version)
+    _require(version, Status.APPROVED)
+    now = timezone.now()
+    if at is not None and at > now:
+        version.publish_at = at
+        version.save(update_fields=["publish_at"])
+        audit(actor, Action.SCHEDULE, version.disclosure, version, f"定于 {timezone.localtime(at):%Y-%m-%d %H:%M} 公开")
+        return version
+    return _publish(version, actor, now)
+
+
+def _publish(version: Version, actor: Actor, now: datetime) -> Version:
+    version.status = Status.PUBLISHED
+    version.published_at, version.published_by = now, actor.user
+    version.save()
+    audit(actor, Action.PUBLISH, version.disclosure, version, version.correction_note and f"更正说明：{version.correction_note}")
+    notify(list(_accountants(version.disclosure)) + list(_reviewers(version.disclosure)), version, f"{version}已公开")
+    return version
+
+
+def publish_due(now: datetime | None = None) -> list[Version]:
+    """Publish the approved versions whose scheduled time has come (run every minute)."""
+    now = now or timezone.now()
+    published = []
+    for pk in Version.objects.filter(status=Status.APPROVED, publish_at__lte=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            version = Version.objects.select_for_update().get(pk=pk)
+            if version.status == Status.APPROVED and version.publish_at and version.publish_at <= now:
+                published.append(_publish(version, Actor(None), now))
+    return published
+
+
+@transaction.atomic
+def comment_add(version: Version, actor: Actor, *, text: str, table: str = "", row: str = "") -> Comment:
+    text = text.strip()
+    if not text:
+        raise TransitionRefused("意见不能为空。")
+    comment = Comment.objects.create(version=version, author=actor.user, text=text, table=table, row=row)
+    where = f"（{table} {row}）" if table else ""
+    audit(actor, Action.COMMENT, version.disclosure, version, f"{where}{text}")
+    return comment
+
+
+@transaction.atomic
+def warning_explain(finding: Finding, actor: Actor, *, text: str) -> Finding:
+    version = _locked(finding.version)
+    _require(version, Status.DRAFT, Status.RETURNED)
+    if finding.severity != Finding.Severity.WARNING:
+        raise TransitionRefused("只有提示需要说明；错误须修改工作簿。")
+    finding.explanation = text.strip()
+    finding.save(update_fields=["explanation"])
+    audit(actor, Action.EXPLAIN, version.disclosure, version, f"{finding.message} —— {finding.explanation}")
+    return finding
+
+
+@transaction.atomic
+def approval_date_set(disclosure: Disclosure, actor: Actor, date) -> Disclosure:
+    disclosure.approval_date = date
+    disclosure.save(update_fields=["approval_date"])
+    audit(actor, Action.DEADLINE, disclosure, None, f"批复日期 {date:%Y-%m-%d}")
+    return disclosure

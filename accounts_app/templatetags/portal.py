@@ -1,0 +1,26 @@
+"""Presentation of figures: amounts with thousands separators and two decimals,
+counts as whole numbers; blank stays blank, —— stays ——."""
+
+from decimal import Decimal
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def amount(value):
+    if value is None or value == "":
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return value
+
+
+@register.filter
+def signed(value):
+    if value is None:
+        return ""
+    return f"{value:+,.2f}"

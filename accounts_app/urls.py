@@ -1,0 +1,27 @@
+from django.urls import include, path
+
+from .views import public, work
+
+work_patterns = [
+    path("", work.dashboard, name="dashboard"),
+    path("disclosures/<int:pk>/", work.disclosure_detail, name="disclosure"),
+    path("disclosures/<int:pk>/upload/", work.upload, name="upload"),
+    path("disclosures/<int:pk>/approval-date/", work.approval_date, name="approval_date"),
+    path("versions/<int:pk>/", work.version_detail, name="version"),
+    path("versions/<int:pk>/submit/", work.submit, name="submit"),
+    path("versions/<int:pk>/return/", work.return_version, name="return"),
+    path("versions/<int:pk>/approve/", work.approve, name="approve"),
+    path("versions/<int:pk>/publish/", work.publish, name="publish"),
+    path("versions/<int:pk>/comment/", work.comment, name="comment"),
+    path("versions/<int:pk>/tables.xlsx", work.download_xlsx, name="download_xlsx"),
+    path("findings/<int:pk>/explain/", work.explain, name="explain"),
+    path("audit/", work.audit_log, name="audit"),
+    path("notifications/", work.notifications, name="notifications"),
+]
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("disclosures/<int:pk>/", public.disclosure, name="disclosure"),
+    path("disclosures/<int:pk>/versions/<int:number>/", public.disclosure, name="disclosure_version"),
+    path("work/", include((work_patterns, "work"))),
+]

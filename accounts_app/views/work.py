@@ -1,0 +1,303 @@
+"""The workspace (工作台) of 填报人, 审核人 and 管理员. Thin: every lookup goes through
+`access` (scoping), every change through `services.workflow` (states, audit, notices)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from .. import access
+from ..access import Action
+from ..exporting.xlsx import workbook_bytes
+from ..forms import WorkbookField
+from ..models import Disclosure, Finding, Version
+from ..rendering.tables import render_dataset
+from ..selectors import version_dataset
+from ..services import workflow
+from ..services.changes import dataset_changes, last_year_published, previous_version
+from ..services.deadlines import deadline_counts, deadline_rows
+from ..specs import get_table_set, template_specs
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Status = Version.Status
+
+
+def actor(request) -> workflow.Actor:
+    return workflow.Actor(request.user, request.META.get("REMOTE_ADDR"))
+
+
+def _version(request, pk: int, action: Action) -> Version:
+    """The version if the user may see it (else 404) and take `action` on it (else 403)."""
+    version = get_object_or_404(access.versions(request.user), pk=pk)
+    if not access.allowed(request.user, action, version.disclosure):
+        raise PermissionDenied
+    return version
+
+
+def _disclosure(request, pk: int, action: Action) -> Disclosure:
+    disclosure = get_object_or_404(access.disclosures(request.user), pk=pk)
+    if not access.allowed(request.user, action, disclosure):
+        raise PermissionDenied
+    return disclosure
+
+
+class UploadForm(forms.Form):
+    workbook = WorkbookField(label="决算公开表工作簿（.xlsx）")
+
+
+class ApprovalDateForm(forms.Form):
+    approval_date = forms.DateField(label="批复日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label="退回理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 2}))
+    table = forms.CharField(required=False, widget=forms.HiddenInput)
+    row = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class PublishForm(forms.Form):
+    at = forms.DateTimeField(
+        label="定时公开（留空则立即公开）",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+
+# -- pages ----------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    scope = access.scope_of(request.user)
+    if not scope.is_staff_role:
+        return render(request, "work/no_role.html", status=403)
+    disclosures = access.disclosures(request.user).annotate(
+        version_count=Count("versions"),
+    )
+    queue = access.versions(request.user).filter(
+        status__in=[Status.SUBMITTED, Status.APPROVED], disclosure__in=access.disclosures(request.user)
+    )
+    rows = deadline_rows(access.disclosures(request.user)) if scope.role != access.Role.ACCOUNTANT else []
+    return render(
+        request,
+        "work/dashboard.html",
+        {
+            "scope": scope,
+            "disclosures": disclosures,
+            "queue": queue.order_by("submitted_at"),
+            "deadline_rows": rows,
+            "deadline_counts": deadline_counts(rows),
+            "notifications": request.user.notifications.filter(read_at__isnull=True)[:10],
+        },
+    )
+
+
+@login_required
+def disclosure_detail(request, pk: int):
+    disclosure = _disclosure(request, pk, Action.VIEW)
+    versions = access.versions(request.user).filter(disclosure=disclosure).annotate(
+        errors=Count("findings", filter=Q(findings__severity=Finding.Severity.ERROR)),
+        warnings=Count("findings", filter=Q(findings__severity=Finding.Severity.WARNING)),
+    )
+    return render(
+        request,
+        "work/disclosure.html",
+        {
+            "disclosure": disclosure,
+            "versions": versions.order_by("-number"),
+            "can_upload": access.allowed(request.user, Action.UPLOAD, disclosure),
+            "can_set_date": access.allowed(request.user, Action.RECORD_APPROVAL, disclosure),
+            "upload_form": UploadForm(),
+            "date_form": ApprovalDateForm(initial={"approval_date": disclosure.approval_date}),
+            "has_published": disclosure.versions.filter(status=Status.PUBLISHED).exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def upload(request, pk: int):
+    disclosure = _disclosure(request, pk, Action.UPLOAD)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("workbook", []):
+            messages.error(request, error)
+        return redirect("work:disclosure", pk=disclosure.pk)
+    workbook = form.cleaned_data["workbook"]
+    outcome = workflow.version_upload(disclosure=disclosure, data=workbook.read(), filename=workbook.name, actor=actor(request))
+    if outcome.accepted:
+        messages.success(request, f"已保存为第 {outcome.version.number} 版（草稿）。")
+        return redirect("work:version", pk=outcome.version.pk)
+    return render(request, "work/upload_failed.html", {"disclosure": disclosure, "outcome": outcome}, status=422)
+
+
+@login_required
+@require_POST
+def approval_date(request, pk: int):
+    disclosure = _disclosure(request, pk, Action.RECORD_APPROVAL)
+    form = ApprovalDateForm(request.POST)
+    if form.is_valid():
+        workflow.approval_date_set(disclosure, actor(request), form.cleaned_data["approval_date"])
+        messages.success(request, "批复日期已登记。")
+    else:
+        messages.error(request, "请填写正确的批复日期。")
+    return redirect("work:disclosure", pk=disclosure.pk)
+
+
+@login_required
+def version_detail(request, pk: int):
+    version = _version(request, pk, Action.VIEW)
+    disclosure = version.disclosure
+    dataset = version_dataset(version)
+    table_set = get_table_set(version.table_set)
+    previous = previous_version(version)
+    previous = previous if previous and access.versions(request.user).filter(pk=previous.pk).exists() else None
+    last_year = last_year_published(disclosure)
+    user = request.user
+    return render(
+        request,
+        "work/version.html",
+        {
+            "version": version,
+            "disclosure": disclosure,
+            "tables": render_dataset(dataset, table_set),
+            "findings": version.findings.order_by("severity", "id"),
+            "comments": version.comments.select_related("author"),
+            "changes_previous": dataset_changes(version_dataset(previous), dataset) if previous else None,
+            "previous": previous,
+            "changes_last_year": dataset_changes(version_dataset(last_year), dataset) if last_year else None,
+            "last_year": last_year,
+            "can": {
+                "submit": version.status in (Status.DRAFT, Status.RETURNED) and access.allowed(user, Action.SUBMIT, disclosure),
+                "explain": version.status in (Status.DRAFT, Status.RETURNED) and access.allowed(user, Action.EXPLAIN, disclosure),
+                "review": version.status == Status.SUBMITTED and access.allowed(user, Action.APPROVE, disclosure),
+                "publish": version.status == Status.APPROVED and access.allowed(user, Action.PUBLISH, disclosure),
+                "comment": access.allowed(user, Action.COMMENT, disclosure),
+            },
+            "needs_correction_note": disclosure.versions.filter(status=Status.PUBLISHED).exclude(pk=version.pk).exists(),
+            "return_form": ReturnForm(),
+            "comment_form": CommentForm(),
+            "publish_form": PublishForm(),
+        },
+    )
+
+
+def transition_view(action: Action, perform):
+    """A POST view that applies `perform(request, version)` and reports its message."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int) -> HttpResponse:
+        version = _version(request, pk, action)
+        try:
+            message = perform(request, version)
+        except workflow.TransitionRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, message)
+        return redirect("work:version", pk=version.pk)
+
+    view.__name__ = perform.__name__
+    return view
+
+
+def _submit(request, version):
+    workflow.version_submit(version, actor(request), correction_note=request.POST.get("correction_note", ""))
+    return "已提交审核。"
+
+
+def _return(request, version):
+    workflow.version_return(version, actor(request), reason=request.POST.get("reason", ""))
+    return "已退回填报人。"
+
+
+def _approve(request, version):
+    workflow.version_approve(version, actor(request))
+    return "已审核通过，可以公开。"
+
+
+def _publish(request, version):
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        raise workflow.TransitionRefused("定时公开时间格式不正确。")
+    version = workflow.version_publish(version, actor(request), at=form.cleaned_data["at"])
+    if version.status == Status.PUBLISHED:
+        return "已公开。"
+    return f"将于 {timezone.localtime(version.publish_at):%Y-%m-%d %H:%M} 公开。"
+
+
+def _comment(request, version):
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        raise workflow.TransitionRefused("意见不能为空。")
+    workflow.comment_add(version, actor(request), **form.cleaned_data)
+    return "意见已保存。"
+
+
+submit = transition_view(Action.SUBMIT, _submit)
+return_version = transition_view(Action.RETURN, _return)
+approve = transition_view(Action.APPROVE, _approve)
+publish = transition_view(Action.PUBLISH, _publish)
+comment = transition_view(Action.COMMENT, _comment)
+
+
+@login_required
+@require_POST
+def explain(request, pk: int):
+    finding = get_object_or_404(Finding.objects.filter(version__in=access.versions(request.user)), pk=pk)
+    if not access.allowed(request.user, Action.EXPLAIN, finding.version.disclosure):
+        raise PermissionDenied
+    try:
+        workflow.warning_explain(finding, actor(request), text=request.POST.get("explanation", ""))
+    except workflow.TransitionRefused as refused:
+        messages.error(request, str(refused))
+    return redirect(f"/work/versions/{finding.version_id}/#finding-{finding.pk}")
+
+
+@login_required
+def download_xlsx(request, pk: int):
+    """The version's figures regenerated in the official layout (never the uploaded file)."""
+    version = _version(request, pk, Action.VIEW)
+    dataset = version_dataset(version)
+    table_set = get_table_set(version.table_set)
+    specs = template_specs(table_set, dataset.year)
+    specs += [t.spec for t in dataset.tables.values() if t.spec not in specs]
+    data = workbook_bytes(dataset, table_set, specs, version.disclosure.entity_name)
+    response = HttpResponse(data, content_type=XLSX)
+    name = f"{version.disclosure.year.year}年度{version.disclosure.entity_name}{version.disclosure.get_kind_display()}-第{version.number}版.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@login_required
+def audit_log(request):
+    scope = access.scope_of(request.user)
+    if scope.role not in (access.Role.ADMIN, access.Role.REVIEWER):
+        raise PermissionDenied
+    entries = access.audit_entries(request.user)
+    disclosure = request.GET.get("disclosure")
+    if disclosure and disclosure.isdigit():
+        entries = entries.filter(disclosure_id=int(disclosure))
+    return render(request, "work/audit.html", {"entries": entries[:500]})
+
+
+@login_required
+def notifications(request):
+    items = request.user.notifications.select_related("version__disclosure__department", "version__disclosure__year")
+    if request.method == "POST":
+        items.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("work:notifications")
+    return render(request, "work/notifications.html", {"items": items[:200]})

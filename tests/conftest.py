@@ -1,0 +1,45 @@
+"""Shared fixtures: the code catalogs in the test database, and the seed disclosures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from accounts_app.models import FunctionSubject
+from accounts_app.services.catalogs import catalogs_load
+from accounts_app.services.organisations import SEED_REGIONS, disclosure_ensure, region_ensure
+from tests.seeds.transcriptions import load as load_transcription
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+WORKBOOKS = FIXTURES / "workbooks"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the catalogs once; test transactions roll back to this state."""
+    with django_db_blocker.unblock():
+        catalogs_load()
+
+
+@pytest.fixture
+def catalogs(db):
+    """The catalogs, reloaded if a transactional test flushed them."""
+    if not FunctionSubject.objects.exists():
+        catalogs_load()
+
+
+@pytest.fixture
+def seed_disclosure(catalogs):
+    """Factory: the (empty) disclosure a seed document belongs to."""
+
+    def make(seed: str):
+        info = load_transcription(seed)
+        region = region_ensure(SEED_REGIONS[info["region"]])
+        return disclosure_ensure(region=region, entity=info["entity"], year=info["year"], kind=info["kind"])
+
+    return make
+
+
+def seed_workbook(seed: str) -> Path:
+    return WORKBOOKS / f"seed_{seed}.xlsx"

@@ -1,0 +1,103 @@
+"""The blank template: downloaded from the admin, filled in, it imports back without errors."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from accounts_app.rendering.layout import columns_of as sheet_columns
+from accounts_app.models import Figure
+from accounts_app.services.imports import workbook_import
+from accounts_app.specs import Role, RowKind, get_table_set, specs_for_year, template_specs
+from tests.seeds.transcriptions import SEEDS, expected_figures, load
+
+pytestmark = pytest.mark.django_db
+
+
+def _template(client, admin_user, disclosure) -> openpyxl.Workbook:
+    client.force_login(admin_user)
+    response = client.get(f"/admin/accounts_app/disclosure/{disclosure.pk}/template/")
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    return openpyxl.load_workbook(io.BytesIO(response.content))
+
+
+def _fill(book: openpyxl.Workbook, year: int, wanted: dict) -> int:
+    """Write the seed's figures into the template where its row keys stand; count them."""
+    specs = {spec.title: spec for spec in specs_for_year(year).values()}
+    written = 0
+    for sheet in book.worksheets:
+        spec = specs[sheet.cell(2, 1).value]
+        values = wanted.get(spec.key, {})
+        columns = sheet_columns(spec)
+        footer = {row.label: row.key for row in spec.footer}
+        for r in range(1, sheet.max_row + 1):
+            for c, placed in enumerate(columns, start=1):
+                if placed.column.role not in (Role.CODE, Role.LINE) and not (
+                    spec.row_kind is RowKind.SINGLE and c == 1 and isinstance(sheet.cell(r - 1, 1).value, int)
+                ):
+                    continue
+                cell = sheet.cell(r, c).value
+                key = {"合计": "total"}.get(cell, footer.get(cell, str(cell)))
+                if spec.row_kind is RowKind.SINGLE:
+                    key = spec.blocks[0].rows[0].key
+                block = [i for i, p in enumerate(columns) if p.block == placed.block]
+                for i in block:
+                    column = columns[i].column
+                    if (key, column.key) in values:
+                        amount = values[(key, column.key)]
+                        sheet.cell(r, i + 1).value = "——" if amount is None else amount
+                        written += 1
+    return written
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_filled_template_imports_without_errors(client, admin_user, seed_disclosure, seed):
+    disclosure = seed_disclosure(seed)
+    year = disclosure.year.year
+    book = _template(client, admin_user, disclosure)
+
+    table_set = get_table_set(disclosure.region.table_set)
+    assert [sheet.cell(2, 1).value for sheet in book.worksheets] == [s.title for s in template_specs(table_set, year)]
+    assert [sheet.cell(1, 1).value for sheet in book.worksheets] == [
+        table_set.label_of(s.family) for s in template_specs(table_set, year)
+    ]
+
+    wanted = expected_figures(seed)
+    written = _fill(book, year, wanted)
+    assert written == sum(len(cells) for cells in wanted.values())
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    outcome = workbook_import(disclosure=disclosure, data=buffer.getvalue(), filename="filled.xlsx")
+    assert outcome.accepted, [str(p) for p in outcome.errors]
+    assert not [p for p in outcome.problems if p.is_error]
+    stored = {
+        (table, row, column): amount
+        for table, row, column, amount in Figure.objects.filter(line__table__version=outcome.version).values_list(
+            "line__table__table", "line__key", "column", "amount"
+        )
+    }
+    assert stored == {
+        (table, row, column): amount for table, cells in wanted.items() for (row, column), amount in cells.items()
+    }
+
+
+def test_blank_template_imports_as_an_empty_version(client, admin_user, seed_disclosure):
+    disclosure = seed_disclosure("000")
+    book = _template(client, admin_user, disclosure)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    outcome = workbook_import(disclosure=disclosure, data=buffer.getvalue(), filename="blank.xlsx")
+    assert outcome.accepted, [str(p) for p in outcome.errors]
+    assert not Figure.objects.filter(line__table__version=outcome.version).exists()
+    assert load("000")["entity"] in {t.printed_entity for t in outcome.version.tables.all()}
+
+
+def test_template_requires_login(client, seed_disclosure):
+    disclosure = seed_disclosure("000")
+    response = client.get(f"/admin/accounts_app/disclosure/{disclosure.pk}/template/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
