@@ -117,6 +117,13 @@ def versions(user) -> QuerySet[Version]:
     return qs.filter(visible)
 
 
+def public_disclosures() -> QuerySet[Disclosure]:
+    """Disclosures the public sees: those with a published current version."""
+    return Disclosure.objects.filter(current_version__status=Status.PUBLISHED).select_related(
+        "department__region", "unit", "year", "current_version"
+    )
+
+
 def audit_entries(user) -> QuerySet[AuditEntry]:
     scope = scope_of(user)
     qs = AuditEntry.objects.select_related("actor", "disclosure__department", "disclosure__unit", "disclosure__year", "version")

@@ -21,7 +21,15 @@ work_patterns = [
 
 urlpatterns = [
     path("", public.home, name="home"),
+    path("compare/", public.compare, name="compare"),
+    path("departments/<int:pk>/", public.department, name="department"),
     path("disclosures/<int:pk>/", public.disclosure, name="disclosure"),
     path("disclosures/<int:pk>/versions/<int:number>/", public.disclosure, name="disclosure_version"),
+    path("disclosures/<int:pk>/versions/<int:number>/tables.xlsx", public.download_workbook, name="download_workbook"),
+    path(
+        "disclosures/<int:pk>/versions/<int:number>/tables/<slug:table>.<str:fmt>",
+        public.download_table,
+        name="download_table",
+    ),
     path("work/", include((work_patterns, "work"))),
 ]

@@ -28,6 +28,16 @@ class Disclosure(models.Model):
         "批复日期", null=True, blank=True, help_text="财政部门批复决算的日期；须在批复后 20 日内公开（预算法第十四条）。"
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    current_version = models.ForeignKey(
+        "Version",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="现行公开版本",
+        editable=False,
+        help_text="最近公开的版本；由公开操作设置。",
+    )
 
     class Meta:
         verbose_name = "决算公开"
@@ -107,6 +117,9 @@ class Version(models.Model):
     )
     publish_at = models.DateTimeField("定时公开时间", null=True, blank=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
+    summary = models.JSONField(
+        "主要数据", default=dict, blank=True, editable=False, help_text="收支总计、基本/项目支出、三公等，公开时计算。"
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="公开人"
     )

@@ -18,6 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import AuditEntry, Comment, Disclosure, Finding, Membership, Notification, Version
+from ..selectors import version_dataset
+from ..specs.key_figures import key_figures
 from .imports import ImportOutcome, workbook_import
 
 Status = Version.Status
@@ -169,7 +171,13 @@ def version_publish(version: Version, actor: Actor, *, at: datetime | None = Non
 def _publish(version: Version, actor: Actor, now: datetime) -> Version:
     version.status = Status.PUBLISHED
     version.published_at, version.published_by = now, actor.user
+    version.summary = {
+        key: None if amount is None else str(amount) for key, amount in key_figures(version_dataset(version)).items()
+    }
     version.save()
+    disclosure = version.disclosure
+    disclosure.current_version = version
+    disclosure.save(update_fields=["current_version"])
     audit(actor, Action.PUBLISH, version.disclosure, version, version.correction_note and f"更正说明：{version.correction_note}")
     notify(list(_accountants(version.disclosure)) + list(_reviewers(version.disclosure)), version, f"{version}已公开")
     return version

@@ -24,3 +24,13 @@ def signed(value):
     if value is None:
         return ""
     return f"{value:+,.2f}"
+
+
+@register.filter
+def split(value, separator=" "):
+    return value.split(separator)
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key, "")

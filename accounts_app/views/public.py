@@ -1,58 +1,234 @@
-"""The public site: published versions only, through `access.versions` like every page.
-(The full portal — search, filters, charts, downloads — comes with its own issue.)"""
+"""The public site: published versions only (access.public_disclosures / access.versions),
+GET only. Pages of published versions are cached: a published version never changes,
+and the cache key names the disclosure's current version, so publishing a correction
+is what invalidates them."""
 
 from __future__ import annotations
 
-from django.db.models import Max
-from django.http import Http404
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Count
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
 
 from .. import access
-from ..models import Disclosure, Version
+from ..exporting.tables_csv import table_csv
+from ..exporting.xlsx import workbook_bytes
+from ..filters import DisclosureFilter
+from ..models import Department, Disclosure, FunctionSubject, Region, Version
+from ..rendering.charts import ChartRow, bars, disclosure_charts
+from ..rendering.lists import CompareTable, DisclosureTable
 from ..rendering.tables import render_dataset
 from ..selectors import version_dataset
-from ..specs import get_table_set
+from ..services.changes import last_year_published
+from ..specs import get_table_set, template_specs
+from ..specs.key_figures import KEY_LABELS
 
 Status = Version.Status
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CACHE_SECONDS = 24 * 3600
+PARTS = (
+    ("part-1", "第一部分", "部门概况"),
+    ("part-2", "第二部分", "部门决算表"),
+    ("part-3", "第三部分", "部门决算情况说明"),
+    ("part-4", "第四部分", "名词解释"),
+    ("part-5", "第五部分", "附件"),
+)
 
 
-def _published(request):
-    """Published versions: what anyone may read, whoever is signed in."""
-    return access.versions(request.user).filter(status=Status.PUBLISHED)
-
-
+@require_GET
 def home(request):
-    latest = (
-        _published(request)
-        .values("disclosure")
-        .annotate(last=Max("number"))
-        .values_list("disclosure", "last")
-    )
-    disclosures = (
-        Disclosure.objects.filter(pk__in=[pk for pk, _ in latest])
-        .select_related("department__region", "unit", "year")
-        .annotate(published_at=Max("versions__published_at"))
-        .order_by("-year__year", "department__region__code", "department__name")
-    )
-    return render(request, "public/home.html", {"disclosures": disclosures})
-
-
-def disclosure(request, pk: int, number: int | None = None):
-    history = _published(request).filter(disclosure_id=pk).order_by("-number")
-    if not history:
-        raise Http404("没有已公开的版本。")
-    current = history[0]
-    shown = current if number is None else get_object_or_404(history, number=number)
-    dataset = version_dataset(shown)
+    disclosures = access.public_disclosures()
+    filtered = DisclosureFilter(request.GET or None, queryset=disclosures)
+    table = DisclosureTable(filtered.qs)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(
         request,
-        "public/disclosure.html",
+        "public/home.html",
         {
-            "disclosure": shown.disclosure,
-            "version": shown,
-            "is_current": shown.pk == current.pk,
-            "current": current,
-            "history": history,
-            "tables": render_dataset(dataset, get_table_set(shown.table_set)),
+            "filter": filtered,
+            "table": table,
+            "latest": disclosures.order_by("-current_version__published_at")[:8],
+            "years": disclosures.values("year__year").annotate(n=Count("pk")).order_by("-year__year"),
+            "regions": disclosures.values("department__region__code", "department__region__name", "department__region")
+            .annotate(n=Count("pk"))
+            .order_by("department__region__code"),
         },
+    )
+
+
+def _history(request, pk: int):
+    history = list(access.versions(request.user).filter(status=Status.PUBLISHED, disclosure_id=pk).order_by("-number"))
+    if not history:
+        raise Http404("没有已公开的版本。")
+    return history
+
+
+def _shown(history, number):
+    if number is None:
+        return history[0]
+    for version in history:
+        if version.number == number:
+            return version
+    raise Http404("没有这个已公开的版本。")
+
+
+@require_GET
+def disclosure(request, pk: int, number: int | None = None):
+    history = _history(request, pk)
+    current, shown = history[0], _shown(history, number)
+    key = f"public:disclosure:v{shown.pk}:current{current.pk}"
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("public/disclosure_body.html", _disclosure_context(shown, current, history))
+        cache.set(key, body, CACHE_SECONDS)
+    return render(request, "public/disclosure.html", {"disclosure": shown.disclosure, "version": shown, "body": body})
+
+
+def _disclosure_context(shown: Version, current: Version, history: list[Version]) -> dict:
+    disclosure = shown.disclosure
+    dataset = version_dataset(shown)
+    last_year = last_year_published(disclosure)
+    codes = {key for table in dataset.tables.values() if table.spec.row_kind == "subject" for key in table.lines}
+    subjects = FunctionSubject.objects.for_year(dataset.year).filter(code__in=codes).order_by("code")
+    return {
+        "disclosure": disclosure,
+        "version": shown,
+        "is_current": shown.pk == current.pk,
+        "current": current,
+        "history": history,
+        "parts": PARTS,
+        "tables": render_dataset(dataset, get_table_set(shown.table_set)),
+        "charts": disclosure_charts(dataset, shown.summary, last_year.summary if last_year else None),
+        "subjects": subjects,
+        "last_year": last_year,
+    }
+
+
+def _download(data, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _file_stem(version: Version) -> str:
+    d = version.disclosure
+    return f"{d.year.year}年度{d.entity_name}{d.get_kind_display()}-第{version.number}版"
+
+
+@require_GET
+def download_workbook(request, pk: int, number: int):
+    """The whole version as one workbook, regenerated from the stored figures."""
+    version = _shown(_history(request, pk), number)
+    dataset = version_dataset(version)
+    table_set = get_table_set(version.table_set)
+    specs = template_specs(table_set, dataset.year)
+    specs += [t.spec for t in dataset.tables.values() if t.spec not in specs]
+    data = workbook_bytes(dataset, table_set, specs, version.disclosure.entity_name)
+    return _download(data, XLSX, f"{_file_stem(version)}.xlsx")
+
+
+@require_GET
+def download_table(request, pk: int, number: int, table: str, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("只提供 .xlsx 和 .csv 下载。")
+    version = _shown(_history(request, pk), number)
+    dataset = version_dataset(version)
+    if table not in dataset.tables:
+        raise Http404("该版本没有这张表。")
+    data_table = dataset.tables[table]
+    table_set = get_table_set(version.table_set)
+    name = f"{_file_stem(version)}-{table_set.label_of(data_table.spec.family) or ''}{data_table.spec.title}"
+    if fmt == "csv":
+        return _download(table_csv(data_table.spec, data_table).encode("utf-8"), "text/csv; charset=utf-8", f"{name}.csv")
+    data = workbook_bytes(dataset, table_set, [data_table.spec], version.disclosure.entity_name)
+    return _download(data, XLSX, f"{name}.xlsx")
+
+
+TREND_KEYS = ("income_grand", "expense_grand", "basic", "project", "three_public")
+
+
+@require_GET
+def department(request, pk: int):
+    department = get_object_or_404(Department.objects.select_related("region"), pk=pk)
+    disclosures = list(access.public_disclosures().filter(department=department).order_by("year__year", "kind", "unit__name"))
+    if not disclosures:
+        raise Http404("该部门还没有已公开的决算。")
+    own = [d for d in disclosures if d.kind == Disclosure.Kind.DEPARTMENT] or disclosures
+    trend = []
+    for d in own:
+        summary = d.current_version.summary
+        trend.append({"disclosure": d, "year": d.year.year, **{k: _decimal(summary.get(k)) for k in TREND_KEYS}})
+    charts = [
+        bars(
+            f"trend-{key}",
+            f"{KEY_LABELS[key]}（历年）",
+            [ChartRow(KEY_LABELS[key], row[key], group=f"{row['year']}年度") for row in trend if row[key] is not None],
+            series=tuple(f"{row['year']}年度" for row in trend if row[key] is not None),
+        )
+        for key in ("income_grand", "expense_grand", "three_public")
+    ]
+    basic_project = bars(
+        "trend-basic-project",
+        "基本支出与项目支出（历年）",
+        [ChartRow(f"{row['year']}年度", row[k], group=KEY_LABELS[k]) for row in trend for k in ("basic", "project") if row[k] is not None],
+        series=(KEY_LABELS["basic"], KEY_LABELS["project"]),
+    )
+    return render(
+        request,
+        "public/department.html",
+        {"department": department, "disclosures": disclosures, "trend": trend, "charts": [*charts, basic_project], "labels": KEY_LABELS},
+    )
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value in (None, "") else Decimal(value)
+
+
+def _share(part, whole) -> Decimal | None:
+    if part is None or not whole:
+        return None
+    return (part * 100 / whole).quantize(Decimal("0.01"))
+
+
+@require_GET
+def compare(request):
+    regions = Region.objects.order_by("code")
+    years = sorted({d for d in access.public_disclosures().values_list("year__year", flat=True)}, reverse=True)
+    region = regions.filter(code=request.GET.get("region")).first() or regions.first()
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else (years[0] if years else None)
+    rows = []
+    disclosures = access.public_disclosures().filter(
+        department__region=region, year__year=year, kind=Disclosure.Kind.DEPARTMENT
+    )
+    for d in disclosures:
+        s = {k: _decimal(v) for k, v in d.current_version.summary.items()}
+        spent = (s.get("basic") or 0) + (s.get("project") or 0)
+        rows.append(
+            {
+                "pk": d.pk,
+                "entity": d.entity_name,
+                **{k: s.get(k) for k in ("income_grand", "expense_grand", "fiscal_income", "basic", "project", "three_public")},
+                "basic_share": _share(s.get("basic"), spent),
+                "project_share": _share(s.get("project"), spent),
+                "operating": None,
+            }
+        )
+    table = CompareTable(rows)
+    RequestConfig(request, paginate=False).configure(table)
+    totals = {
+        k: sum((row[k] for row in rows if row[k] is not None), Decimal(0))
+        for k in ("income_grand", "expense_grand", "fiscal_income", "basic", "project", "three_public")
+    }
+    spent = totals["basic"] + totals["project"]
+    totals.update(basic_share=_share(totals["basic"], spent), project_share=_share(totals["project"], spent))
+    return render(
+        request,
+        "public/compare.html",
+        {"table": table, "regions": regions, "region": region, "years": years, "year": year, "totals": totals, "count": len(rows)},
     )

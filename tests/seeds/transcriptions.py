@@ -111,3 +111,19 @@ def expected_figures(seed: str) -> dict[str, dict[tuple[str, str], Decimal | Non
     return {
         table: {cell: amount_of(value) for cell, value in cells.items()} for table, cells in figures(seed).items()
     }
+
+
+def dataset(seed: str):
+    """The transcription as the Dataset the importer would produce (specs of the seed's year)."""
+    from accounts_app.dataset import Dataset, LineData, TableData
+    from accounts_app.specs import specs_for_year
+
+    info = load(seed)
+    specs = specs_for_year(info["year"])
+    result = Dataset(year=info["year"])
+    for key, table in info["tables"].items():
+        data = result.tables[key] = TableData(spec=specs[key])
+        for row_key, label, values in rows_of(table):
+            line = data.lines.setdefault(row_key, LineData(row_key, label))
+            line.values.update({column: amount_of(value) for column, value in values.items()})
+    return result

@@ -34,7 +34,7 @@ def make_user(username: str, role: str | None = None, **scope):
 
 def make_version(disclosure: Disclosure, status: str, **fields) -> Version:
     number = (disclosure.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    return Version.objects.create(
+    version = Version.objects.create(
         disclosure=disclosure,
         number=number,
         status=status,
@@ -45,6 +45,10 @@ def make_version(disclosure: Disclosure, status: str, **fields) -> Version:
         source_size=1,
         **fields,
     )
+    if status == Version.Status.PUBLISHED:
+        disclosure.current_version = version
+        disclosure.save(update_fields=["current_version"])
+    return version
 
 
 @pytest.fixture

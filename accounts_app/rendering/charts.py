@@ -1,0 +1,202 @@
+"""Charts as server-rendered SVG (the page and the PDF use the same markup), each with
+the figures it draws so the page can show them in an accessible table beside it."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from ..dataset import Dataset
+from ..specs import TOTAL_ROW
+from ..specs.key_figures import KEY_LABELS
+
+PALETTE = ("#9b1c1c", "#0b4f8a", "#c98a00", "#2f7d4f", "#6b3fa0", "#00838f", "#7a5c3e", "#52606d", "#d9480f", "#5c940d")
+FONT = 'font-family="Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"'
+
+
+@dataclass
+class ChartRow:
+    label: str
+    value: Decimal
+    share: Decimal | None = None  # percent, two decimals
+    group: str = ""
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    svg: str
+    rows: list[ChartRow] = field(default_factory=list)
+    columns: tuple[str, ...] = ("项目", "金额（万元）", "占比")
+    empty_text: str = "本年度无相关数据。"
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.rows
+
+
+def _shares(rows: list[ChartRow]) -> list[ChartRow]:
+    total = sum((row.value for row in rows), Decimal(0))
+    for row in rows:
+        row.share = (row.value * 100 / total).quantize(Decimal("0.01")) if total else None
+    return rows
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def donut(key: str, title: str, rows: list[ChartRow]) -> Chart:
+    rows = _shares([row for row in rows if row.value > 0])
+    if not rows:
+        return Chart(key, title, "", [])
+    size, radius, inner = 220, 100, 58
+    cx = cy = size / 2
+    parts = []
+    angle = -math.pi / 2
+    total = sum(row.value for row in rows)
+    for i, row in enumerate(rows):
+        sweep = float(row.value / total) * 2 * math.pi
+        colour = PALETTE[i % len(PALETTE)]
+        if sweep >= 2 * math.pi - 1e-9:
+            parts.append(f'<circle cx="{cx}" cy="{cy}" r="{radius}" fill="{colour}"/>')
+        else:
+            x1, y1 = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+            x2, y2 = cx + radius * math.cos(angle + sweep), cy + radius * math.sin(angle + sweep)
+            large = 1 if sweep > math.pi else 0
+            parts.append(
+                f'<path d="M{cx:.2f},{cy:.2f} L{x1:.2f},{y1:.2f} A{radius},{radius} 0 {large} 1 {x2:.2f},{y2:.2f} Z" '
+                f'fill="{colour}"><title>{escape(row.label)} {_money(row.value)}万元（{row.share}%）</title></path>'
+            )
+        angle += sweep
+    parts.append(f'<circle cx="{cx}" cy="{cy}" r="{inner}" fill="#fff"/>')
+    parts.append(f'<text x="{cx}" y="{cy - 4}" text-anchor="middle" font-size="13" {FONT}>合计</text>')
+    parts.append(f'<text x="{cx}" y="{cy + 14}" text-anchor="middle" font-size="13" {FONT}>{_money(total)}</text>')
+    legend = []
+    for i, row in enumerate(rows):
+        y = 20 + i * 22
+        legend.append(f'<rect x="{size + 10}" y="{y - 11}" width="12" height="12" fill="{PALETTE[i % len(PALETTE)]}"/>')
+        legend.append(
+            f'<text x="{size + 28}" y="{y}" font-size="12" {FONT}>{escape(row.label)} {row.share}%</text>'
+        )
+    height = max(size, 30 + len(rows) * 22)
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size + 300} {height}" role="img" '
+        f'aria-label="{escape(title)}"><title>{escape(title)}</title>{"".join(parts)}{"".join(legend)}</svg>'
+    )
+    return Chart(key, title, svg, rows)
+
+
+def bars(key: str, title: str, rows: list[ChartRow], *, series: tuple[str, ...] = ()) -> Chart:
+    """Horizontal bars; with `series`, rows come in groups (one bar per series per label)."""
+    rows = [row for row in rows if row.value is not None]
+    if not rows or not any(row.value for row in rows):
+        return Chart(key, title, "", [])
+    if not series:
+        _shares(rows)
+    label_width, bar_width, bar_height, gap = 210, 330, 18, 6
+    top = max(row.value for row in rows)
+    parts, y = [], 10
+    labels = list(dict.fromkeys(row.label for row in rows))
+    for label in labels:
+        group = [row for row in rows if row.label == label]
+        parts.append(
+            f'<text x="{label_width - 8}" y="{y + bar_height * len(group) / 2 + 4}" text-anchor="end" font-size="12" {FONT}>'
+            f"{escape(label[:16])}</text>"
+        )
+        for row in group:
+            index = series.index(row.group) if row.group in series else 0
+            width = float(row.value / top) * bar_width if top else 0
+            colour = PALETTE[index % len(PALETTE)]
+            parts.append(
+                f'<rect x="{label_width}" y="{y}" width="{width:.1f}" height="{bar_height}" fill="{colour}">'
+                f"<title>{escape(label)} {escape(row.group)} {_money(row.value)}万元</title></rect>"
+            )
+            parts.append(
+                f'<text x="{label_width + width + 4:.1f}" y="{y + 13}" font-size="11" {FONT}>{_money(row.value)}</text>'
+            )
+            y += bar_height + 2
+        y += gap
+    legend = ""
+    if series:
+        legend = "".join(
+            f'<rect x="{label_width + i * 110}" y="{y + 4}" width="12" height="12" fill="{PALETTE[i]}"/>'
+            f'<text x="{label_width + 16 + i * 110}" y="{y + 15}" font-size="12" {FONT}>{escape(name)}</text>'
+            for i, name in enumerate(series)
+        )
+        y += 24
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {label_width + bar_width + 90} {y + 6}" role="img" '
+        f'aria-label="{escape(title)}"><title>{escape(title)}</title>{"".join(parts)}{legend}</svg>'
+    )
+    chart = Chart(key, title, svg, rows)
+    if series:
+        chart.columns = ("项目", "年度", "金额（万元）")
+    return chart
+
+
+# -- the disclosure's charts ------------------------------------------------------------
+
+
+def income_structure(dataset: Dataset) -> Chart:
+    """收入结构: the 收入 sources of 表01 (财政拨款, 事业收入 …)."""
+    table = dataset.get("income_expense")
+    rows = []
+    if table:
+        spec = table.spec
+        total = next(row for row in spec.blocks[0].rows if row.label == "本年收入合计")
+        for row in spec.blocks[0].rows:
+            if row.key == total.key:
+                break
+            value = table.value(row.key, "amount")
+            if row.label and value:
+                rows.append(ChartRow(row.label.split("、", 1)[-1], value))
+    return donut("income", "收入结构", rows)
+
+
+def expense_structure(dataset: Dataset) -> Chart:
+    """支出结构: 基本支出 and 项目支出 (表03 合计)."""
+    table = dataset.get("expense")
+    rows = []
+    if table:
+        for column, label in (("basic", "基本支出"), ("project", "项目支出")):
+            value = table.value(TOTAL_ROW, column)
+            if value:
+                rows.append(ChartRow(label, value))
+    return donut("expense", "支出结构", rows)
+
+
+def expense_by_class(dataset: Dataset) -> Chart:
+    """支出按功能分类 类 (表03 各类合计)."""
+    table = dataset.get("expense")
+    rows = []
+    if table:
+        for key, line in table.lines.items():
+            if len(key) == 3 and key.isdigit() and line.values.get("total"):
+                rows.append(ChartRow(f"{key} {line.label}", line.values["total"]))
+    rows.sort(key=lambda row: row.value, reverse=True)
+    return bars("by_class", "支出按功能分类（类）", rows)
+
+
+def totals_against_last_year(summary: dict, last_summary: dict | None, year: int) -> Chart:
+    """收支总计 this year against last year's published disclosure."""
+    if not last_summary:
+        return Chart("totals", "收支总计与上年比较", "", [], empty_text="上年度决算未在本平台公开，暂无比较。")
+    rows = []
+    for key in ("income_grand", "expense_grand"):
+        for label_year, source in ((year - 1, last_summary), (year, summary)):
+            if source.get(key) is not None:
+                rows.append(ChartRow(KEY_LABELS[key], Decimal(source[key]), group=f"{label_year}年度"))
+    return bars("totals", "收支总计与上年比较", rows, series=(f"{year - 1}年度", f"{year}年度"))
+
+
+def disclosure_charts(dataset: Dataset, summary: dict, last_summary: dict | None) -> list[Chart]:
+    return [
+        income_structure(dataset),
+        expense_structure(dataset),
+        expense_by_class(dataset),
+        totals_against_last_year(summary, last_summary, dataset.year),
+    ]

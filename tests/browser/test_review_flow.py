@@ -1,0 +1,101 @@
+"""The whole review flow in a real browser: upload, submit, return with a row comment,
+fix, resubmit, approve, publish, read it publicly, correct it, see the history."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts_app.models import Membership, Version
+from tests.conftest import seed_workbook
+from tests.seeds.transcriptions import load
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "browser-pw-1"
+
+
+def _login(browser, live_server, username):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/work/")
+    return page
+
+
+def _upload_and_submit(page, live_server, disclosure, correction_note=""):
+    page.goto(f"{live_server.url}/work/disclosures/{disclosure.pk}/")
+    page.set_input_files("input[name=workbook]", str(seed_workbook("000")))
+    page.click("text=上传并检查")
+    page.wait_for_selector("#version-status")
+    # every 尾差 warning needs the accountant's explanation before submitting
+    while page.locator("#findings input[name=explanation][value='']").count():
+        row = page.locator("#findings input[name=explanation][value='']").first
+        row.fill("万元换算产生的尾差")
+        row.locator("xpath=..").locator("button").click()
+        page.wait_for_load_state()
+    if correction_note:
+        page.fill("#correction_note", correction_note)
+    page.click("#submit-button")
+    assert page.inner_text("#version-status") == "已提交"
+
+
+def test_review_flow(browser, live_server, seed_disclosure, django_user_model, screenshot):
+    disclosure = seed_disclosure("000")
+    accountant = django_user_model.objects.create_user("kuaiji", password=PASSWORD)
+    Membership.objects.create(user=accountant, role="accountant", department=disclosure.department)
+    reviewer = django_user_model.objects.create_user("shenhe", password=PASSWORD)
+    Membership.objects.create(user=reviewer, role="reviewer", region=disclosure.region)
+
+    desk = _login(browser, live_server, "kuaiji")
+    _upload_and_submit(desk, live_server, disclosure)
+    screenshot(desk, "flow-1-submitted")
+    first = Version.objects.get(disclosure=disclosure, number=1)
+
+    review = _login(browser, live_server, "shenhe")
+    review.click(f"#queue a[href='/work/versions/{first.pk}/']")
+    review.select_option("#id_table", "expense")
+    review.fill("#id_row", "2080501")
+    review.fill("#id_text", "行政单位离退休的基本支出请核对")
+    review.click("text=添加意见")
+    assert "〔expense 第 2080501 行〕" in review.inner_text("#comments")
+    review.fill("#id_reason", "请核对表03 2080501 行后重新提交")
+    review.click("#return-button")
+    assert review.inner_text("#version-status") == "退回"
+    screenshot(review, "flow-2-returned")
+
+    desk.goto(f"{live_server.url}/work/notifications/")
+    assert "被退回：请核对表03 2080501 行后重新提交" in desk.inner_text("#notifications")
+    _upload_and_submit(desk, live_server, disclosure)
+    second = Version.objects.get(disclosure=disclosure, number=2)
+    assert "数据没有变化" in desk.inner_text("#changes-previous")
+
+    review.goto(f"{live_server.url}/work/versions/{second.pk}/")
+    review.click("#approve-button")
+    assert review.inner_text("#version-status") == "审核通过"
+    review.click("#publish-button")
+    assert review.inner_text("#version-status") == "已公开"
+
+    public = browser.new_context(locale="zh-CN").new_page()
+    public.goto(f"{live_server.url}/")
+    public.click(f"text={disclosure.entity_name}")
+    total = load("000")["tables"]["income_expense"]["blocks"][0][-1]  # 收入总计 line
+    amount = next(iter(total[2].values()))
+    assert f"{float(amount):,.2f}" in public.inner_text("#table-income_expense")
+    screenshot(public, "flow-3-published")
+
+    _upload_and_submit(desk, live_server, disclosure, correction_note="更正第三部分所附表05的项目支出说明")
+    third = Version.objects.get(disclosure=disclosure, number=3)
+    review.goto(f"{live_server.url}/work/versions/{third.pk}/")
+    review.click("#approve-button")
+    review.click("#publish-button")
+    assert review.inner_text("#version-status") == "已公开"
+
+    public.goto(f"{live_server.url}/disclosures/{disclosure.pk}/")
+    assert "更正第三部分所附表05的项目支出说明" in public.inner_text("#correction")
+    history = public.inner_text("#history")
+    assert "第 3 版" in history and "第 2 版" in history and "（现行）" in history
+    public.click("#history >> text=第 2 版")
+    assert "已被更正" in public.inner_text("#superseded")
+    screenshot(public, "flow-4-history")
