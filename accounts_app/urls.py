@@ -14,6 +14,7 @@ work_patterns = [
     path("versions/<int:pk>/publish/", work.publish, name="publish"),
     path("versions/<int:pk>/comment/", work.comment, name="comment"),
     path("versions/<int:pk>/tables.xlsx", work.download_xlsx, name="download_xlsx"),
+    path("versions/<int:pk>/disclosure.pdf", work.draft_pdf, name="draft_pdf"),
     path("findings/<int:pk>/explain/", work.explain, name="explain"),
     path("audit/", work.audit_log, name="audit"),
     path("notifications/", work.notifications, name="notifications"),
@@ -26,10 +27,12 @@ urlpatterns = [
     path("disclosures/<int:pk>/", public.disclosure, name="disclosure"),
     path("disclosures/<int:pk>/versions/<int:number>/", public.disclosure, name="disclosure_version"),
     path("disclosures/<int:pk>/versions/<int:number>/tables.xlsx", public.download_workbook, name="download_workbook"),
+    path("disclosures/<int:pk>/versions/<int:number>/disclosure.pdf", public.download_pdf, name="download_pdf"),
     path(
         "disclosures/<int:pk>/versions/<int:number>/tables/<slug:table>.<str:fmt>",
         public.download_table,
         name="download_table",
     ),
     path("work/", include((work_patterns, "work"))),
+    path("api/", include("accounts_app.api.urls")),
 ]

@@ -43,3 +43,27 @@ def seed_disclosure(catalogs):
 
 def seed_workbook(seed: str) -> Path:
     return WORKBOOKS / f"seed_{seed}.xlsx"
+
+
+@pytest.fixture
+def publish_seed(seed_disclosure, django_user_model):
+    """Factory: import a seed workbook and take it through review to publication."""
+    from accounts_app.services import workflow
+
+    def publish(seed: str):
+        disclosure = seed_disclosure(seed)
+        user = django_user_model.objects.filter(username="publisher").first()
+        if user is None:
+            user = django_user_model.objects.create_superuser("publisher", "publisher@example.gov.cn", "x")
+        actor = workflow.Actor(user)
+        path = seed_workbook(seed)
+        outcome = workflow.version_upload(disclosure=disclosure, data=path.read_bytes(), filename=path.name, actor=actor)
+        assert outcome.accepted, [str(p) for p in outcome.errors]
+        version = outcome.version
+        for finding in version.findings.filter(severity="warning"):
+            workflow.warning_explain(finding, actor, text="万元换算尾差")
+        workflow.version_submit(version, actor)
+        workflow.version_approve(version, actor)
+        return workflow.version_publish(version, actor)
+
+    return publish

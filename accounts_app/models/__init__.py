@@ -13,6 +13,7 @@ __all__ = [
     "Disclosure",
     "EconomicSubject",
     "Figure",
+    "FunctionSubject",
     "Finding",
     "FiscalYear",
     "Line",

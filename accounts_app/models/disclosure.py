@@ -84,6 +84,10 @@ def upload_path(version: "Version", filename: str) -> str:
     return f"uploads/{version.disclosure.year.year}/{version.disclosure_id}/v{version.number}-{version.source_sha256[:12]}.xlsx"
 
 
+def pdf_path(version: "Version", filename: str) -> str:
+    return f"pdf/{version.disclosure.year.year}/{version.disclosure_id}/v{version.number}.pdf"
+
+
 class Version(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
@@ -117,6 +121,8 @@ class Version(models.Model):
     )
     publish_at = models.DateTimeField("定时公开时间", null=True, blank=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
+    pdf = models.FileField("公开PDF", upload_to=pdf_path, blank=True, editable=False)
+    pdf_sha256 = models.CharField("PDF SHA-256", max_length=64, blank=True, editable=False)
     summary = models.JSONField(
         "主要数据", default=dict, blank=True, editable=False, help_text="收支总计、基本/项目支出、三公等，公开时计算。"
     )

@@ -21,6 +21,7 @@ from ..models import AuditEntry, Comment, Disclosure, Finding, Membership, Notif
 from ..selectors import version_dataset
 from ..specs.key_figures import key_figures
 from .imports import ImportOutcome, workbook_import
+from .pdfs import version_pdf_store
 
 Status = Version.Status
 Action = AuditEntry.Action
@@ -175,6 +176,7 @@ def _publish(version: Version, actor: Actor, now: datetime) -> Version:
         key: None if amount is None else str(amount) for key, amount in key_figures(version_dataset(version)).items()
     }
     version.save()
+    version_pdf_store(version)
     disclosure = version.disclosure
     disclosure.current_version = version
     disclosure.save(update_fields=["current_version"])

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
@@ -20,25 +20,18 @@ from .. import access
 from ..exporting.tables_csv import table_csv
 from ..exporting.xlsx import workbook_bytes
 from ..filters import DisclosureFilter
-from ..models import Department, Disclosure, FunctionSubject, Region, Version
-from ..rendering.charts import ChartRow, bars, disclosure_charts
+from ..models import Department, Disclosure, Region, Version
+from ..rendering.charts import ChartRow, bars
 from ..rendering.lists import CompareTable, DisclosureTable
-from ..rendering.tables import render_dataset
+from ..rendering.page import disclosure_content
 from ..selectors import version_dataset
-from ..services.changes import last_year_published
+from ..services.pdfs import pdf_filename
 from ..specs import get_table_set, template_specs
 from ..specs.key_figures import KEY_LABELS
 
 Status = Version.Status
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CACHE_SECONDS = 24 * 3600
-PARTS = (
-    ("part-1", "第一部分", "部门概况"),
-    ("part-2", "第二部分", "部门决算表"),
-    ("part-3", "第三部分", "部门决算情况说明"),
-    ("part-4", "第四部分", "名词解释"),
-    ("part-5", "第五部分", "附件"),
-)
 
 
 @require_GET
@@ -91,23 +84,7 @@ def disclosure(request, pk: int, number: int | None = None):
 
 
 def _disclosure_context(shown: Version, current: Version, history: list[Version]) -> dict:
-    disclosure = shown.disclosure
-    dataset = version_dataset(shown)
-    last_year = last_year_published(disclosure)
-    codes = {key for table in dataset.tables.values() if table.spec.row_kind == "subject" for key in table.lines}
-    subjects = FunctionSubject.objects.for_year(dataset.year).filter(code__in=codes).order_by("code")
-    return {
-        "disclosure": disclosure,
-        "version": shown,
-        "is_current": shown.pk == current.pk,
-        "current": current,
-        "history": history,
-        "parts": PARTS,
-        "tables": render_dataset(dataset, get_table_set(shown.table_set)),
-        "charts": disclosure_charts(dataset, shown.summary, last_year.summary if last_year else None),
-        "subjects": subjects,
-        "last_year": last_year,
-    }
+    return {**disclosure_content(shown), "is_current": shown.pk == current.pk, "current": current, "history": history}
 
 
 def _download(data, content_type: str, filename: str) -> HttpResponse:
@@ -148,6 +125,20 @@ def download_table(request, pk: int, number: int, table: str, fmt: str):
         return _download(table_csv(data_table.spec, data_table).encode("utf-8"), "text/csv; charset=utf-8", f"{name}.csv")
     data = workbook_bytes(dataset, table_set, [data_table.spec], version.disclosure.entity_name)
     return _download(data, XLSX, f"{name}.xlsx")
+
+
+@require_GET
+def download_pdf(request, pk: int, number: int):
+    """The PDF stored at publication (never re-rendered on a request)."""
+    version = _shown(_history(request, pk), number)
+    if not version.pdf:
+        raise Http404("该版本的 PDF 尚未生成。")
+    if request.headers.get("If-None-Match") == f'"{version.pdf_sha256}"':
+        return HttpResponseNotModified()
+    response = FileResponse(version.pdf.open("rb"), content_type="application/pdf", as_attachment=False, filename=pdf_filename(version))
+    response["ETag"] = f'"{version.pdf_sha256}"'
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 TREND_KEYS = ("income_grand", "expense_grand", "basic", "project", "three_public")

@@ -19,11 +19,13 @@ from ..access import Action
 from ..exporting.xlsx import workbook_bytes
 from ..forms import WorkbookField
 from ..models import Disclosure, Finding, Version
+from ..rendering.pdf import version_pdf
 from ..rendering.tables import render_dataset
 from ..selectors import version_dataset
 from ..services import workflow
 from ..services.changes import dataset_changes, last_year_published, previous_version
 from ..services.deadlines import deadline_counts, deadline_rows
+from ..services.pdfs import pdf_filename
 from ..specs import get_table_set, template_specs
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -279,6 +281,16 @@ def download_xlsx(request, pk: int):
     response = HttpResponse(data, content_type=XLSX)
     name = f"{version.disclosure.year.year}年度{version.disclosure.entity_name}{version.disclosure.get_kind_display()}-第{version.number}版.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@login_required
+def draft_pdf(request, pk: int):
+    """A PDF of any version the user may see, rendered on demand and marked 草稿 unless published."""
+    version = _version(request, pk, Action.VIEW)
+    draft = version.status != Status.PUBLISHED
+    response = HttpResponse(version_pdf(version, draft=draft), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, pdf_filename(version))
     return response
 
 

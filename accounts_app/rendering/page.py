@@ -1,0 +1,36 @@
+"""Everything a published disclosure shows, gathered once for the web page and the PDF."""
+
+from __future__ import annotations
+
+from ..models import FunctionSubject, Version
+from ..selectors import version_dataset
+from ..services.changes import last_year_published
+from ..specs import RowKind, get_table_set
+from .charts import disclosure_charts
+from .tables import render_dataset
+
+PARTS = (
+    ("part-1", "第一部分", "部门概况"),
+    ("part-2", "第二部分", "部门决算表"),
+    ("part-3", "第三部分", "部门决算情况说明"),
+    ("part-4", "第四部分", "名词解释"),
+    ("part-5", "第五部分", "附件"),
+)
+
+
+def disclosure_content(version: Version) -> dict:
+    """Tables, charts and glossary of one version, in a fixed number of queries."""
+    disclosure = version.disclosure
+    dataset = version_dataset(version)
+    last_year = last_year_published(disclosure)
+    codes = {key for table in dataset.tables.values() if table.spec.row_kind is RowKind.SUBJECT for key in table.lines}
+    subjects = list(FunctionSubject.objects.for_year(dataset.year).filter(code__in=codes).order_by("code"))
+    return {
+        "disclosure": disclosure,
+        "version": version,
+        "parts": PARTS,
+        "tables": render_dataset(dataset, get_table_set(version.table_set)),
+        "charts": disclosure_charts(dataset, version.summary, last_year.summary if last_year else None),
+        "subjects": subjects,
+        "last_year": last_year,
+    }

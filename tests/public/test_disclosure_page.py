@@ -1,0 +1,114 @@
+"""The public disclosure page: every figure of every table as the seed prints it,
+a fixed number of queries, and a cache that a correction invalidates."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import pytest
+from django.core.cache import cache
+
+from tests.seeds.transcriptions import SEEDS, expected_figures
+
+pytestmark = pytest.mark.django_db
+
+
+class FigureCells(HTMLParser):
+    """{table: {(row, column): text}} from the td[data-row][data-column] cells of the page."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: dict[str, dict[tuple[str, str], str]] = {}
+        self.table = None
+        self.cell = None
+        self.text = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "div" and (attrs.get("id") or "").startswith("table-"):
+            self.table = attrs["id"][len("table-") :]
+            self.tables.setdefault(self.table, {})
+        elif tag == "td" and "data-row" in attrs and self.table:
+            self.cell, self.text = (attrs["data-row"], attrs["data-column"]), []
+
+    def handle_data(self, data):
+        if self.cell:
+            self.text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self.cell:
+            text = "".join(self.text).strip()
+            if text:
+                self.tables[self.table][self.cell] = text
+            self.cell = None
+
+
+def _amount(text: str):
+    return None if text == "——" else Decimal(text.replace(",", ""))
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_every_figure_of_every_table_is_on_the_page(client, publish_seed, seed):
+    version = publish_seed(seed)
+    response = client.get(f"/disclosures/{version.disclosure_id}/")
+    assert response.status_code == 200
+    parser = FigureCells()
+    parser.feed(response.content.decode())
+    shown = {table: {cell: _amount(text) for cell, text in cells.items()} for table, cells in parser.tables.items()}
+    expected = {table: cells for table, cells in expected_figures(seed).items()}
+    assert set(shown) == set(expected)
+    for table in expected:
+        assert shown[table] == expected[table], table
+
+
+def test_page_structure_is_the_standard_layout(client, publish_seed):
+    version = publish_seed("000")
+    html = client.get(f"/disclosures/{version.disclosure_id}/").content.decode()
+    for part in ("第一部分 部门概况", "第二部分 部门决算表", "第三部分 部门决算情况说明", "第四部分 名词解释", "第五部分 附件"):
+        assert html.count(part) >= 2  # in the table of contents and as a heading
+    assert '<th scope="col"' in html and "<caption>" in html
+    assert "本部分（职责、机构设置、人员情况）尚未发布" in html
+    assert 'id="chart-income"' in html and "<svg" in html
+    assert "2101101 行政运行" in html  # 名词解释 lists the subjects used
+
+
+def test_query_count_does_not_grow_with_the_tables(client, publish_seed, django_assert_num_queries):
+    small, large = publish_seed("000"), publish_seed("002")
+    counts = []
+    for version in (small, large):
+        cache.clear()
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/disclosures/{version.disclosure_id}/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 12, counts
+    with django_assert_num_queries(1):  # cached: only the history lookup
+        client.get(f"/disclosures/{large.disclosure_id}/")
+
+
+def test_a_published_correction_invalidates_the_cached_page(client, publish_seed):
+    first = publish_seed("000")
+    url = f"/disclosures/{first.disclosure_id}/"
+    assert "第 1 版" in client.get(url).content.decode()
+    from accounts_app.models import Version
+    from accounts_app.services import workflow
+
+    actor = workflow.Actor(first.published_by)
+    seed_file = first.source_file.read()
+    outcome = workflow.version_upload(disclosure=first.disclosure, data=seed_file, filename="fix.xlsx", actor=actor)
+    for finding in outcome.version.findings.filter(severity="warning"):
+        workflow.warning_explain(finding, actor, text="尾差")
+    workflow.version_submit(outcome.version, actor, correction_note="更正表03说明")
+    workflow.version_approve(outcome.version, actor)
+    workflow.version_publish(outcome.version, actor)
+    html = client.get(url).content.decode()
+    assert "更正表03说明" in html and "第 2 版" in html
+    assert Version.objects.filter(disclosure=first.disclosure, status="published").count() == 2
