@@ -29,6 +29,7 @@ from .models import (
     Version,
     VersionTable,
 )
+from .security import client_ip
 from .services.workflow import Actor, version_upload
 from .specs import specs_for_year
 
@@ -190,7 +191,7 @@ class DisclosureAdmin(admin.ModelAdmin):
                     disclosure=disclosure,
                     data=upload.read(),
                     filename=upload.name,
-                    actor=Actor(request.user, request.META.get("REMOTE_ADDR")),
+                    actor=Actor(request.user, client_ip(request)),
                 )
                 if not outcome.accepted:
                     transaction.set_rollback(True)  # a new disclosure named for a failed upload is not kept

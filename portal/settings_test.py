@@ -6,6 +6,7 @@ import shutil
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+os.environ.setdefault("HTTPS", "0")  # the test client and live server speak plain http
 
 from .settings import *  # noqa: E402,F401,F403
 

@@ -20,6 +20,7 @@ from ..exporting.xlsx import workbook_bytes
 from ..forms import WorkbookField
 from ..models import Disclosure, Finding, Version
 from ..rendering.pdf import version_pdf
+from ..security import client_ip
 from ..rendering.tables import render_dataset
 from ..selectors import version_dataset
 from ..services import workflow
@@ -33,7 +34,7 @@ Status = Version.Status
 
 
 def actor(request) -> workflow.Actor:
-    return workflow.Actor(request.user, request.META.get("REMOTE_ADDR"))
+    return workflow.Actor(request.user, client_ip(request))
 
 
 def _version(request, pk: int, action: Action) -> Version:
