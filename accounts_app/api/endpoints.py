@@ -1,0 +1,223 @@
+"""The JSON endpoints: lists, a disclosure with its versions, a version's tables, a
+table's rows and flat figures. GET only, published data only."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Path, Query, Router
+from ninja.errors import HttpError
+
+from ..models import Disclosure, Version, VersionTable
+from ..specs import TableSpec, specs_for_year
+from ..specs.key_figures import KEY_LABELS
+from . import queries
+from .schemas import (
+    DisclosureDetailOut,
+    DisclosureFilters,
+    DisclosurePage,
+    ErrorOut,
+    FigureFilters,
+    FigurePage,
+    Page,
+    TableOut,
+    ValidationErrorOut,
+    VersionOut,
+    amount_text,
+    described,
+)
+
+DISCLOSURE_NOT_FOUND = "没有找到该决算公开：编号不存在，或尚未公开。"
+VERSION_NOT_FOUND = "没有找到该版本：编号不存在，或尚未公开。"
+TABLE_NOT_FOUND = "该版本中没有这张表。"
+
+VERSION_ID = Path(..., description="版本编号（见 version_id 或 versions[].id）")
+ERRORS = {404: ErrorOut, 422: ValidationErrorOut}
+
+router = Router(tags=["公开数据"])
+
+
+def get(path: str, schema, *errors: int, summary: str, description: str):
+    """Register a GET endpoint: its schema, its error responses, Chinese descriptions,
+    and the view's name as operation id."""
+
+    def register(view):
+        return router.get(
+            path,
+            response={200: schema, **{status: ERRORS[status] for status in errors}},
+            operation_id=view.__name__,
+            openapi_extra=described(200, *errors),
+            summary=summary,
+            description=description,
+        )(view)
+
+    return register
+
+
+# -- shaping -------------------------------------------------------------------------
+
+
+def _entity(disclosure: Disclosure) -> dict:
+    return {
+        "year": disclosure.year.year,
+        "region": {"code": disclosure.department.region.code, "name": disclosure.department.region.name},
+        "department": {"id": disclosure.department_id, "name": disclosure.department.name},
+        "unit": disclosure.unit.name if disclosure.unit_id else None,
+        "kind": disclosure.kind,
+        "kind_label": disclosure.get_kind_display(),
+    }
+
+
+def _key_figures(version: Version) -> dict:
+    return {key: amount_text(version.summary.get(key)) for key in KEY_LABELS}
+
+
+def _version_brief(version: Version) -> dict:
+    return {
+        "id": version.pk,
+        "number": version.number,
+        "published_at": version.published_at,
+        "correction_note": version.correction_note,
+        "is_current": version.disclosure.current_version_id == version.pk,
+    }
+
+
+def _disclosure(current: Version) -> dict:
+    disclosure = current.disclosure
+    return {
+        **_entity(disclosure),
+        "id": disclosure.pk,
+        "version_id": current.pk,
+        "version": current.number,
+        "published_at": current.published_at,
+        "figures": _key_figures(current),
+    }
+
+
+def _spec(year: int, table: str) -> TableSpec | None:
+    """The table's spec, None for a table no spec of the year knows any more."""
+    return specs_for_year(year).get(table)
+
+
+def _title(spec: TableSpec | None, stored: VersionTable) -> str:
+    return spec.title if spec else stored.printed_title
+
+
+def _heading(spec: TableSpec | None, column: str) -> str:
+    found = next((c for c in spec.value_columns if c.key == column), None) if spec else None
+    return found.heading if found else column
+
+
+def _published_version(request: HttpRequest, version_id: int) -> Version:
+    version = queries.published(request.user).filter(pk=version_id).first()
+    if version is None:
+        raise HttpError(404, VERSION_NOT_FOUND)
+    return version
+
+
+def _page(rows, page: Page, shape) -> dict:
+    """One page of a queryset (its count, then its slice: two queries), each row shaped."""
+    found = rows[page.offset : page.offset + page.limit]
+    return {"count": rows.count(), "limit": page.limit, "offset": page.offset, "items": [shape(row) for row in found]}
+
+
+# -- endpoints -----------------------------------------------------------------------
+
+
+@get(
+    "/disclosures", DisclosurePage, 422,
+    summary="决算公开列表",
+    description="已公开的部门决算和单位决算，每项带现行版本的主要数据。可按年度、地区、部门、类型和名称关键词筛选，分页返回。",
+)
+def disclosure_list(request: HttpRequest, filters: Query[DisclosureFilters], page: Query[Page]):
+    versions = queries.versions_within(queries.current(request.user), **filters.model_dump())
+    return _page(versions, page, _disclosure)
+
+
+@get(
+    "/disclosures/{disclosure_id}", DisclosureDetailOut, 404,
+    summary="一项决算公开及其全部公开版本",
+    description="现行版本的主要数据，以及全部已公开版本（版本号、公开时间、更正说明、是否现行）。",
+)
+def disclosure_detail(request: HttpRequest, disclosure_id: int = Path(..., description="决算公开编号")):
+    history = queries.version_history(request.user, disclosure_id)
+    current = next((v for v in history if v.disclosure.current_version_id == v.pk), None)
+    if current is None:
+        raise HttpError(404, DISCLOSURE_NOT_FOUND)
+    return {**_disclosure(current), "versions": [_version_brief(version) for version in history]}
+
+
+@get(
+    "/versions/{version_id}", VersionOut, 404,
+    summary="一个公开版本及其决算表",
+    description="已公开的版本（现行或已被更正的旧版本）：主要数据和表的清单（表键、表名、表号、行数）。",
+)
+def version_detail(request: HttpRequest, version_id: int = VERSION_ID):
+    version = _published_version(request, version_id)
+    year = version.disclosure.year.year
+    tables = [
+        {"key": t.table, "title": _title(_spec(year, t.table), t), "label": t.printed_label, "rows": t.row_count}
+        for t in queries.version_tables(version)
+    ]
+    return {
+        **_entity(version.disclosure),
+        **_version_brief(version),
+        "disclosure_id": version.disclosure_id,
+        "figures": _key_figures(version),
+        "tables": tables,
+    }
+
+
+@get(
+    "/versions/{version_id}/tables/{table}", TableOut, 404,
+    summary="一张决算表的全部行",
+    description="按表中顺序的各行：行键、名称和各栏金额（两位小数的字符串；null 为“——”，空白单元格不出现），以及表的栏。",
+)
+def table_detail(
+    request: HttpRequest, version_id: int = VERSION_ID, table: str = Path(..., description="表键，如 expense")
+):
+    version = _published_version(request, version_id)
+    stored = queries.version_tables(version).filter(table=table).first()
+    if stored is None:
+        raise HttpError(404, TABLE_NOT_FOUND)
+    rows: dict[str, dict] = {}
+    for key, label, column, amount in queries.table_cells(stored):
+        row = rows.setdefault(key, {"key": key, "label": label, "cells": {}})
+        if column is not None:
+            row["cells"][column] = amount_text(amount)
+    spec = _spec(version.disclosure.year.year, table)
+    columns = spec.value_columns if spec else ()
+    return {
+        "version_id": version.pk,
+        "key": stored.table,
+        "title": _title(spec, stored),
+        "label": stored.printed_label,
+        "note": stored.note,
+        "columns": [{"key": c.key, "label": c.label, "heading": c.heading} for c in columns],
+        "rows": list(rows.values()),
+    }
+
+
+def figure_item(row: dict) -> dict:
+    """A figure row of `queries.figure_rows` with its table title and column heading."""
+    spec = _spec(row["year"], row["table"])
+    return {
+        **row,
+        "table_title": spec.title if spec else row["table"],
+        "column_heading": _heading(spec, row["column"]),
+        "amount": amount_text(row["amount"]),
+    }
+
+
+@get(
+    "/figures", FigurePage, 422,
+    summary="数据明细（现行公开版本）",
+    description=(
+        "现行公开版本中的每个数据一行。可按年度、地区、部门、类型、表、行键（科目编码或行次）和栏筛选；"
+        "code_prefix=true 时按编码前缀匹配（208 → 208、20805、2080501）。分页返回。"
+    ),
+)
+def figure_list(request: HttpRequest, filters: Query[FigureFilters], page: Query[Page]):
+    scope = filters.model_dump(include={"year", "region", "department", "kind"})
+    versions = queries.versions_within(queries.current(request.user), **scope)
+    figures = queries.figure_rows(versions, **filters.model_dump(include={"table", "code", "code_prefix", "column"}))
+    return _page(figures, page, figure_item)

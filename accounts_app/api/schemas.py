@@ -1,0 +1,196 @@
+"""What the public API accepts and returns, described in Chinese for the OpenAPI document.
+
+Amounts travel as strings with exactly two decimals ("1085.68"), never as floats;
+null stands for "——" (not applicable); a blank cell is simply absent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import create_model
+
+from ..specs.key_figures import KEY_LABELS
+
+CENT = Decimal("0.01")
+AMOUNT = "金额（万元；数量类为个、人、辆等），两位小数的字符串，如 \"1085.68\"；null 表示“——”（不适用）"
+KIND = "类型：department 部门决算，unit 单位决算"
+UNIT = "单位名称；部门决算为 null"
+ROW_KEY = "行键：科目编码、行次，或 total（合计行）"
+
+Amount = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$")]
+Kind = Literal["department", "unit"]
+
+RESPONSES = {
+    200: "成功",
+    404: "不存在或尚未公开",
+    422: "查询参数不正确",
+}
+
+
+def described(*statuses: int) -> dict:
+    """openapi_extra giving the listed responses their Chinese descriptions."""
+    return {"responses": {status: {"description": RESPONSES[status]} for status in statuses}}
+
+
+def amount_text(value) -> str | None:
+    """A stored amount (Decimal, or the string kept in a summary) as "1085.68"; None stays None."""
+    if value is None:
+        return None
+    return f"{Decimal(str(value)).quantize(CENT):.2f}"
+
+
+# -- query parameters ----------------------------------------------------------------
+
+
+class Page(Schema):
+    limit: int = Field(100, ge=1, le=1000, description="每页条数，1–1000，默认 100")
+    offset: int = Field(0, ge=0, description="跳过的条数（从 0 开始），默认 0")
+
+
+class ScopeFilters(Schema):
+    year: int | None = Field(None, description="年度，如 2023")
+    region: str | None = Field(None, description="行政区划代码，如 410704")
+    department: int | None = Field(None, description="部门编号（见 department.id）")
+    kind: Kind | None = Field(None, description=KIND)
+
+
+class DisclosureFilters(ScopeFilters):
+    q: str | None = Field(None, description="关键词：部门或单位名称中包含的文字")
+
+
+class FigureFilters(ScopeFilters):
+    table: str | None = Field(None, description="表键，如 expense（支出决算表）；见 /api/versions/{id} 的 tables.key")
+    code: str | None = Field(None, description="行键：科目编码（如 2080501）、行次（如 27）或 total（合计行）")
+    code_prefix: bool = Field(
+        False, description="为 true 时 code 按前缀匹配：code=208 得到 208、20805、2080501 等类、款、项；默认精确匹配"
+    )
+    column: str | None = Field(None, description="栏键，如 basic（基本支出）；见表的 columns.key")
+
+
+# -- responses -----------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="错误说明")
+
+
+class ValidationErrorOut(Schema):
+    detail: str = Field(description="错误说明")
+    errors: list[dict] = Field(description="逐项的参数错误（位置 loc、说明 msg）")
+
+
+class RegionOut(Schema):
+    code: str = Field(description="行政区划代码")
+    name: str = Field(description="行政区划名称")
+
+
+class DepartmentOut(Schema):
+    id: int = Field(description="部门编号")
+    name: str = Field(description="部门名称")
+
+
+KeyFiguresOut = create_model(
+    "KeyFiguresOut",
+    __base__=Schema,
+    __doc__="主要数据（万元），公开时由决算表计算；表中没有该数据时为 null。",
+    **{key: (Amount | None, Field(None, description=f"{label}（万元）")) for key, label in KEY_LABELS.items()},
+)
+
+
+class EntityOut(Schema):
+    year: int = Field(description="年度")
+    region: RegionOut = Field(description="行政区划")
+    department: DepartmentOut = Field(description="部门")
+    unit: str | None = Field(description=UNIT)
+    kind: Kind = Field(description=KIND)
+    kind_label: str = Field(description="类型名称：部门决算或单位决算")
+
+
+class DisclosureOut(EntityOut):
+    id: int = Field(description="决算公开编号")
+    version_id: int = Field(description="现行公开版本的编号（用于 /api/versions/{id}）")
+    version: int = Field(description="现行公开版本的版本号（第几版）")
+    published_at: datetime = Field(description="现行版本的公开时间")
+    figures: KeyFiguresOut = Field(description="现行版本的主要数据（万元）")
+
+
+class PageOut(Page):
+    count: int = Field(description="符合条件的总数")
+
+
+class DisclosurePage(PageOut):
+    items: list[DisclosureOut] = Field(description="本页的决算公开")
+
+
+class VersionBriefOut(Schema):
+    id: int = Field(description="版本编号（用于 /api/versions/{id}）")
+    number: int = Field(description="版本号（第几版）")
+    published_at: datetime = Field(description="公开时间")
+    correction_note: str = Field(description="更正说明；首次公开的版本为空字符串")
+    is_current: bool = Field(description="是否为现行公开版本（更正后，旧版本为 false）")
+
+
+class DisclosureDetailOut(DisclosureOut):
+    versions: list[VersionBriefOut] = Field(description="全部已公开版本，新版本在前")
+
+
+class TableBriefOut(Schema):
+    key: str = Field(description="表键，如 income_expense")
+    title: str = Field(description="表名，如 收入支出决算总表")
+    label: str = Field(description="表号（原文），如 公开01表")
+    rows: int = Field(description="行数（含无数据的行）")
+
+
+class VersionOut(EntityOut, VersionBriefOut):
+    disclosure_id: int = Field(description="决算公开编号")
+    figures: KeyFiguresOut = Field(description="本版本的主要数据（万元）")
+    tables: list[TableBriefOut] = Field(description="本版本的决算表，按工作簿中的顺序")
+
+
+class ColumnOut(Schema):
+    key: str = Field(description="栏键，即 cells 中的键")
+    label: str = Field(description="栏名")
+    heading: str = Field(description="带上级表头的栏名，如 本年支出·小计")
+
+
+class RowOut(Schema):
+    key: str = Field(description=ROW_KEY)
+    label: str = Field(description="项目或科目名称（原文）")
+    cells: dict[str, Amount | None] = Field(description=f"栏键 → {AMOUNT}；空白单元格不出现")
+
+
+class TableOut(Schema):
+    version_id: int = Field(description="版本编号")
+    key: str = Field(description="表键")
+    title: str = Field(description="表名")
+    label: str = Field(description="表号（原文）")
+    note: str = Field(description="表下的注（原文），如空表说明")
+    columns: list[ColumnOut] = Field(description="数据栏，按印刷顺序")
+    rows: list[RowOut] = Field(description="各行，按表中顺序")
+
+
+class FigureOut(Schema):
+    disclosure_id: int = Field(description="决算公开编号")
+    version_id: int = Field(description="版本编号")
+    year: int = Field(description="年度")
+    region: str = Field(description="行政区划代码")
+    region_name: str = Field(description="行政区划名称")
+    department_id: int = Field(description="部门编号")
+    department: str = Field(description="部门名称")
+    unit: str | None = Field(description=UNIT)
+    kind: Kind = Field(description=KIND)
+    table: str = Field(description="表键")
+    table_title: str = Field(description="表名")
+    row: str = Field(description=ROW_KEY)
+    label: str = Field(description="项目或科目名称（原文）")
+    column: str = Field(description="栏键")
+    column_heading: str = Field(description="栏名（带上级表头）")
+    amount: Amount | None = Field(description=AMOUNT)
+
+
+class FigurePage(PageOut):
+    items: list[FigureOut] = Field(description="本页的数据")
