@@ -60,5 +60,5 @@ MESSAGES: dict[str, str] = {
 }
 
 
-def render(code: str, **params) -> str:
+def render(code: str, /, **params) -> str:
     return MESSAGES[code].format(**params)

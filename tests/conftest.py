@@ -22,6 +22,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         catalogs_load()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached pages are keyed by primary keys, which a rolled-back test may hand out again."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def catalogs(db):
     """The catalogs, reloaded if a transactional test flushed them."""

@@ -27,6 +27,12 @@ class Side:
     refs: tuple[Ref, ...]
     total: Decimal
     present: int  # non-blank figures
+    applicable: int  # of those, the ones that are not "——"
+
+    @property
+    def not_applicable(self) -> bool:
+        """Only "——" on this side: the relation does not apply (seed 002 表09 行7/9 全年预算数)."""
+        return self.present > 0 and self.applicable == 0
 
 
 def check_dataset(dataset: Dataset) -> list[Problem]:
@@ -51,13 +57,16 @@ def tolerance(present: int) -> Decimal:
 
 
 def _side(dataset: Dataset, refs: tuple[Ref, ...]) -> Side:
-    total, present = ZERO, 0
+    total, present, applicable = ZERO, 0, 0
     for ref in refs:
         table = dataset.tables[ref.table]
         if not table.is_blank(ref.row, ref.column):
             present += 1
-            total += ref.sign * (table.value(ref.row, ref.column) or ZERO)
-    return Side(refs, total, present)
+            value = table.value(ref.row, ref.column)
+            if value is not None:
+                applicable += 1
+                total += ref.sign * value
+    return Side(refs, total, present, applicable)
 
 
 def _is_count(dataset: Dataset, refs) -> bool:
@@ -81,7 +90,7 @@ def _where(table: TableData, row: str, column: str) -> str:
 
 def _compare(dataset, rule_text, op, target: Side, other: Side, *, warning_only=False) -> list[Problem]:
     """Compare target (found) with other (expected) under op; at most one finding."""
-    if target.present + other.present == 0:
+    if target.present + other.present == 0 or target.not_applicable or other.not_applicable:
         return []
     found, expected = target.total, other.total
     difference = found - expected

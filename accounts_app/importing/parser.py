@@ -526,7 +526,9 @@ class SheetParser:
             return None
         code = self._compose_code(parts) if code_cell.split else parts[0]
         if code is None or len(code) not in self.spec.code_lengths:
-            self.error("row.bad_code", r, code_cell.index, lengths=self._lengths(), found="".join(parts))
+            # a misprinted code on a row without figures loses nothing: say so, skip the row
+            report = self.error if has_values else self.warn
+            report("row.bad_code", r, code_cell.index, lengths=self._lengths(), found="".join(parts))
             return None
         self._remember(code)
         return code, name

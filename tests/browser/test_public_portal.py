@@ -42,7 +42,8 @@ def test_home_to_every_seed_disclosure(browser, live_server, published, screensh
         key = "expense"
         with page.expect_download() as download:
             page.click(f"#table-{key} ~ p.downloads >> text=Excel")
-        book = openpyxl.load_workbook(download.value.path())
+        with open(download.value.path(), "rb") as handle:
+            book = openpyxl.load_workbook(io.BytesIO(handle.read()))
         assert book.worksheets[0].cell(2, 1).value == "支出决算表"
         assert book.worksheets[0].cell(1, 1).value == table.label_of("expense")
         with page.expect_download() as download:
