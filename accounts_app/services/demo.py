@@ -54,7 +54,6 @@ ACCOUNTANT_PERMISSIONS = (
 @dataclass
 class DemoLogin:
     username: str
-    reviewer: str
     password: str
     role: str
 
