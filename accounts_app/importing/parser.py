@@ -78,16 +78,18 @@ def parse_workbook(opened: OpenedWorkbook, expectation: Expectation) -> ParseRes
     found_in: dict[str, str] = {}  # family -> sheet
     for position, sheet_name in enumerate(opened.sheet_names):
         try:
-            table = _parse_sheet(opened, sheet_name, position, specs, expectation, problems)
+            family, table = _parse_sheet(opened, sheet_name, position, specs, expectation, problems)
         except DefusedXmlException:
             raise WorkbookRejected("file.unsafe_xml") from None
         except (WorkbookRejected, MemoryError):
             raise
         except Exception:  # malformed sheet XML surfaces lazily while iterating
             raise WorkbookRejected("file.corrupt") from None
-        if table is None:
+        if family is None:
             continue
-        family = table.spec.family
+        if table is None:  # the table is there, its problems are reported: it is not missing
+            found_in.setdefault(family, sheet_name)
+            continue
         if family in found_in:
             problems.append(
                 Problem(ERROR, "table.duplicate", {"title": table.spec.title, "other": found_in[family]}, sheet=sheet_name)
@@ -129,22 +131,23 @@ def _identify(rows: list[tuple], specs: dict[str, TableSpec]) -> tuple[int, str,
     return row, printed, list(dict.fromkeys(candidates))
 
 
-def _parse_sheet(opened, sheet_name, position, specs, expectation, problems) -> TableData | None:
+def _parse_sheet(opened, sheet_name, position, specs, expectation, problems) -> tuple[str | None, TableData | None]:
+    """The family of the table the sheet holds (None: not a table) and the table, if it reads."""
     iterator = opened.rows(sheet_name)
     head = list(islice(iterator, TITLE_ROWS))
     identified = _identify(head, specs)
     if identified is None:
         problems.append(Problem(WARNING, "sheet.unrecognised", {"sheet": sheet_name, "rows": TITLE_ROWS}, sheet=sheet_name))
-        return None
+        return None, None
     title_row, printed_title, candidates = identified
     rows = head + list(iterator)
     if len(rows) > MAX_ROWS:
         problems.append(Problem(ERROR, "sheet.too_many_rows", {"limit": MAX_ROWS}, sheet=sheet_name))
-        return None
+        return candidates[0].family, None
     spec = _choose_form(candidates, rows[title_row : title_row + 9])
     if spec is None:
         problems.append(Problem(ERROR, "table.form_unknown", {"title": candidates[0].title}, sheet=sheet_name))
-        return None
+        return candidates[0].family, None
     sheet_problems: list[Problem] = []
     formulas = opened.formulas(sheet_name, len(rows)) if opened.has_formulas(sheet_name) else {}
     for (r, c), formula in formulas.items():
@@ -154,7 +157,7 @@ def _parse_sheet(opened, sheet_name, position, specs, expectation, problems) -> 
             )
     table = SheetParser(spec, sheet_name, position, rows, title_row, printed_title, expectation, sheet_problems).parse()
     problems.extend(sheet_problems)
-    return table
+    return spec.family, table
 
 
 def _choose_form(candidates: list[TableSpec], top_rows: list[tuple]) -> TableSpec | None:
