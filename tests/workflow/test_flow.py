@@ -117,3 +117,29 @@ def test_scheduled_publication(client, world):
     Version.objects.filter(pk=version.pk).update(publish_at=timezone.now() - timedelta(seconds=1))
     call_command("publish_due")
     assert _status(version) == S.PUBLISHED
+
+
+def test_reviewer_sees_changes_against_the_previous_version(client, world, seed_disclosure):
+    import io
+
+    import openpyxl
+
+    from accounts_app.services import workflow
+    from tests.conftest import seed_workbook
+
+    disclosure = seed_disclosure("000")
+    actor = workflow.Actor(world.users["admin"])
+    first = workflow.version_upload(disclosure=disclosure, data=seed_workbook("000").read_bytes(), filename="v1.xlsx", actor=actor)
+    book = openpyxl.load_workbook(seed_workbook("000"))
+    sheet = next(s for s in book.worksheets if s.cell(1, 1).value == "收入决算表")
+    row = next(r for r in range(1, sheet.max_row + 1) if str(sheet.cell(r, 1).value) == "2101301")
+    sheet.cell(row, 3).value = 156.0  # 城乡医疗救助 本年收入合计 155.00 → 156.00
+    buffer = io.BytesIO()
+    book.save(buffer)
+    second = workflow.version_upload(disclosure=disclosure, data=buffer.getvalue(), filename="v2.xlsx", actor=actor)
+    assert second.version.number == first.version.number + 1
+    client.force_login(world.users["admin"])
+    html = client.get(f"/work/versions/{second.version.pk}/").content.decode()
+    section = html[html.index('id="changes-previous"') :]
+    section = section[: section.index("</section>")]
+    assert "2101301" in section and "155.00" in section and "156.00" in section and "+1.00" in section

@@ -29,6 +29,9 @@ def _action(action, disclosure, template_upload):
     if action == "download_draft_xlsx":
         version = make_version(disclosure, S.DRAFT)
         return "get", f"/work/versions/{version.pk}/tables.xlsx", {}, lambda: True
+    if action == "download_draft_pdf":
+        version = make_version(disclosure, S.DRAFT)
+        return "get", f"/work/versions/{version.pk}/disclosure.pdf", {}, lambda: True
     if action in ("upload", "correct"):
         if action == "correct":
             make_version(disclosure, S.PUBLISHED)
@@ -82,6 +85,7 @@ def _matrix():
     # drafts are the department's own work: reviewers do not see them until submitted
     yield from case("view_draft", OK, HIDDEN, OK)
     yield from case("download_draft_xlsx", OK, HIDDEN, OK)
+    yield from case("download_draft_pdf", OK, HIDDEN, OK)
     yield from case("upload", DONE, FORBIDDEN, DONE)
     yield from case("correct", DONE, FORBIDDEN, DONE)
     yield from case("submit", DONE, HIDDEN, DONE)
@@ -99,7 +103,7 @@ MATRIX = list(_matrix())
 
 
 def test_matrix_is_complete():
-    assert len(MATRIX) == 9 * 2 * 6 >= 60
+    assert len(MATRIX) == 10 * 2 * 6 >= 60
 
 
 @pytest.mark.parametrize("action, target, role, expected", MATRIX, ids=[f"{a}-{t}-{r}" for a, t, r, _ in MATRIX])
