@@ -17,6 +17,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .. import caching
 from ..models import AuditEntry, Comment, Disclosure, Finding, Membership, Notification, Version
 from ..selectors import version_dataset
 from ..specs.key_figures import key_figures
@@ -180,6 +181,7 @@ def _publish(version: Version, actor: Actor, now: datetime) -> Version:
     disclosure = version.disclosure
     disclosure.current_version = version
     disclosure.save(update_fields=["current_version"])
+    transaction.on_commit(lambda: caching.forget_current(disclosure.pk))
     audit(actor, Action.PUBLISH, version.disclosure, version, version.correction_note and f"更正说明：{version.correction_note}")
     notify(list(_accountants(version.disclosure)) + list(_reviewers(version.disclosure)), version, f"{version}已公开")
     return version

@@ -16,7 +16,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
-from .. import access
+from .. import access, caching
 from ..exporting.tables_csv import table_csv
 from ..exporting.xlsx import workbook_bytes
 from ..filters import DisclosureFilter
@@ -31,7 +31,6 @@ from ..specs.key_figures import KEY_LABELS
 
 Status = Version.Status
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CACHE_SECONDS = 24 * 3600
 
 
 @require_GET
@@ -73,14 +72,22 @@ def _shown(history, number):
 
 @require_GET
 def disclosure(request, pk: int, number: int | None = None):
+    """The disclosure page, cached (see accounts_app/caching.py): the body for everyone,
+    the whole page for anonymous readers, which PublishedPageCacheMiddleware then serves."""
+    current_id = caching.current_version_id(pk)
+    if current_id is None:
+        raise Http404("没有已公开的版本。")
     history = _history(request, pk)
     current, shown = history[0], _shown(history, number)
-    key = f"public:disclosure:v{shown.pk}:current{current.pk}"
-    body = cache.get(key)
+    body_key = caching.body_key(shown.pk, current.pk)
+    body = cache.get(body_key)
     if body is None:
         body = render_to_string("public/disclosure_body.html", _disclosure_context(shown, current, history))
-        cache.set(key, body, CACHE_SECONDS)
-    return render(request, "public/disclosure.html", {"disclosure": shown.disclosure, "version": shown, "body": body})
+        cache.set(body_key, body, caching.CACHE_SECONDS)
+    response = render(request, "public/disclosure.html", {"disclosure": shown.disclosure, "version": shown, "body": body})
+    if not request.user.is_authenticated:
+        cache.set(caching.page_key(pk, number, current_id), response.content, caching.CACHE_SECONDS)
+    return response
 
 
 def _disclosure_context(shown: Version, current: Version, history: list[Version]) -> dict:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth import get_user_model
 
+from accounts_app import caching
 from accounts_app.exporting.template import disclosure_template
 from accounts_app.models import Disclosure, Membership, Version
 from accounts_app.services.organisations import RegionInfo, disclosure_ensure, region_ensure
@@ -45,9 +46,10 @@ def make_version(disclosure: Disclosure, status: str, **fields) -> Version:
         source_size=1,
         **fields,
     )
-    if status == Version.Status.PUBLISHED:
+    if status == Version.Status.PUBLISHED:  # what services.workflow does when publishing
         disclosure.current_version = version
         disclosure.save(update_fields=["current_version"])
+        caching.forget_current(disclosure.pk)
     return version
 
 
