@@ -9,17 +9,19 @@ other processes follow within POINTER_SECONDS."""
 
 from __future__ import annotations
 
+import os
 import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseNotModified
 
 from . import access
 
 CACHE_SECONDS = 24 * 3600
 POINTER_SECONDS = 5
 DISCLOSURE_PATH = re.compile(r"^/disclosures/(\d+)/(?:versions/(\d+)/)?$")
+PDF_PATH = re.compile(r"^/disclosures/(\d+)/versions/(\d+)/disclosure\.pdf$")
 
 
 def _pointer_key(pk: int) -> str:
@@ -48,16 +50,44 @@ def body_key(shown_id: int, current_id: int) -> str:
     return f"public:disclosure:v{shown_id}:current{current_id}"
 
 
+def pdf_key(pk: int, number: int) -> str:
+    return f"public:pdf:{pk}:{number}"
+
+
+def pdf_response(file, sha256: str, filename: str, if_none_match: str | None) -> HttpResponse:
+    """A stored PDF (a local path, or an open file from the storage) as a file response
+    (sent with sendfile where the server offers it)."""
+    etag = f'"{sha256}"'
+    if if_none_match == etag:
+        if hasattr(file, "close"):
+            file.close()
+        return HttpResponseNotModified()
+    response = FileResponse(open(file, "rb") if isinstance(file, str) else file, content_type="application/pdf", filename=filename)
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def forget_pdf(pk: int, number: int) -> None:
+    """Called when a PDF is stored again (render_pdfs)."""
+    cache.delete(pdf_key(pk, number))
+
+
 class PublishedPageCacheMiddleware:
-    """Serves cached disclosure pages to anonymous readers before the session, auth, CSRF and
-    template machinery (like Django's FetchFromCacheMiddleware), after the security headers.
-    Misses fall through to the view, which renders and stores the page."""
+    """Serves cached disclosure pages, and stored PDFs of published versions, to anonymous
+    readers before the session, auth, CSRF and template machinery (like Django's
+    FetchFromCacheMiddleware), after the security headers. Misses fall through to the
+    views, which check access, render or look up, and fill the cache."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if request.method == "GET" and not request.GET and settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            if match := PDF_PATH.match(request.path_info):
+                stored = cache.get(pdf_key(int(match[1]), int(match[2])))
+                if stored is not None and os.path.exists(stored[0]):
+                    return pdf_response(*stored, request.headers.get("If-None-Match"))
             match = DISCLOSURE_PATH.match(request.path_info)
             if match:
                 pk, number = int(match[1]), int(match[2]) if match[2] else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, F, Q, QuerySet
 
 from .. import access
-from ..models import Figure, Line, Version, VersionTable
+from ..models import Disclosure, Line, Version, VersionTable
 
 Status = Version.Status
 
@@ -27,8 +27,10 @@ def published(user) -> QuerySet[Version]:
 
 
 def current(user) -> QuerySet[Version]:
-    """The published version each disclosure shows now (its `current_version`)."""
-    return published(user).filter(disclosure__current_version=F("pk"))
+    """The published version each disclosure shows now (its `current_version`). Written as
+    `pk IN (current versions)`: PostgreSQL's estimate of `disclosure.current_version_id =
+    version.id` on top of the join was 1 row for 10,000, and its plan took 75 ms, not 20."""
+    return published(user).filter(pk__in=Disclosure.objects.filter(current_version__isnull=False).values("current_version"))
 
 
 def versions_within(
@@ -75,20 +77,24 @@ def table_cells(table: VersionTable) -> list[tuple[str, str, str | None, object]
     )
 
 
-_VERSION = "line__table__version__"
+_LINE = "tables__lines__"
+# Read from the version outwards (version → tables → lines → figures), so that the filters
+# on the versions stand in the same query as the joins and the planner starts from them
+# (a `figure IN (versions …)` subquery made it read every table of the kind first).
 FIGURE_FIELDS = {
-    "disclosure_id": F(f"{_VERSION}disclosure_id"),
-    "version_id": F("line__table__version_id"),
-    "year": F(f"{_VERSION}disclosure__year__year"),
-    "region": F(f"{_VERSION}disclosure__department__region__code"),
-    "region_name": F(f"{_VERSION}disclosure__department__region__name"),
-    "department_id": F(f"{_VERSION}disclosure__department_id"),
-    "department": F(f"{_VERSION}disclosure__department__name"),
-    "unit": F(f"{_VERSION}disclosure__unit__name"),
-    "kind": F(f"{_VERSION}disclosure__kind"),
-    "table": F("line__table__table"),
-    "row": F("line__key"),
-    "label": F("line__label"),
+    "version_id": F("pk"),
+    "year": F("disclosure__year__year"),
+    "region": F("disclosure__department__region__code"),
+    "region_name": F("disclosure__department__region__name"),
+    "department_id": F("disclosure__department_id"),
+    "department": F("disclosure__department__name"),
+    "unit": F("disclosure__unit__name"),
+    "kind": F("disclosure__kind"),
+    "table": F("tables__table"),
+    "row": F(f"{_LINE}key"),
+    "label": F(f"{_LINE}label"),
+    "column": F(f"{_LINE}figures__column"),
+    "amount": F(f"{_LINE}figures__amount"),
 }
 
 
@@ -100,16 +106,17 @@ def figure_rows(
     code_prefix: bool = False,
     column: str | None = None,
 ) -> QuerySet:
-    """The figures of `versions` as flat dicts (FIGURE_FIELDS, column, amount), in list
+    """The figures of `versions` as flat dicts (disclosure_id and FIGURE_FIELDS), in list
     order then as stored: one query, however many there are."""
-    figures = Figure.objects.filter(line__table__version__in=versions.values("pk"))
+    conditions = {f"{_LINE}figures__isnull": False}  # one filter() call: one chain of joins
     if table:
-        figures = figures.filter(line__table__table=table)
+        conditions["tables__table"] = table
     if code:
-        figures = figures.filter(line__key__startswith=code) if code_prefix else figures.filter(line__key=code)
+        conditions[f"{_LINE}key__startswith" if code_prefix else f"{_LINE}key"] = code
     if column:
-        figures = figures.filter(column=column)
-    order = [field.replace("disclosure", f"{_VERSION}disclosure", 1) for field in _ORDER]
-    return figures.order_by(*order, "line__table__position", "line__position", "pk").values(
-        "column", "amount", **FIGURE_FIELDS
+        conditions[f"{_LINE}figures__column"] = column
+    return (
+        versions.filter(**conditions)
+        .order_by(*_ORDER, "tables__position", f"{_LINE}position", f"{_LINE}figures__pk")
+        .values("disclosure_id", **FIGURE_FIELDS)
     )

@@ -7,6 +7,7 @@ import hashlib
 
 from django.core.files.base import ContentFile
 
+from .. import caching
 from ..models import Version
 from ..rendering.pdf import version_pdf
 
@@ -18,6 +19,7 @@ def version_pdf_store(version: Version) -> Version:
     version.pdf.save(f"v{version.number}.pdf", ContentFile(data), save=False)
     version.pdf_sha256 = hashlib.sha256(data).hexdigest()
     version.save(update_fields=["pdf", "pdf_sha256"])
+    caching.forget_pdf(version.disclosure_id, version.number)
     return version
 
 

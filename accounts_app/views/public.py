@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
@@ -140,12 +140,16 @@ def download_pdf(request, pk: int, number: int):
     version = _shown(_history(request, pk), number)
     if not version.pdf:
         raise Http404("该版本的 PDF 尚未生成。")
-    if request.headers.get("If-None-Match") == f'"{version.pdf_sha256}"':
-        return HttpResponseNotModified()
-    response = FileResponse(version.pdf.open("rb"), content_type="application/pdf", as_attachment=False, filename=pdf_filename(version))
-    response["ETag"] = f'"{version.pdf_sha256}"'
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
+    if not version.pdf.storage.exists(version.pdf.name):
+        raise Http404("该版本的 PDF 文件缺失，请联系管理员重新生成。")
+    try:
+        path = version.pdf.path
+    except NotImplementedError:  # object storage: no local path, stream from the storage
+        return caching.pdf_response(version.pdf.open("rb"), version.pdf_sha256, pdf_filename(version), request.headers.get("If-None-Match"))
+    stored = (path, version.pdf_sha256, pdf_filename(version))
+    if not request.user.is_authenticated:
+        cache.set(caching.pdf_key(pk, number), stored, caching.CACHE_SECONDS)
+    return caching.pdf_response(*stored, request.headers.get("If-None-Match"))
 
 
 TREND_KEYS = ("income_grand", "expense_grand", "basic", "project", "three_public")
@@ -197,7 +201,7 @@ def _share(part, whole) -> Decimal | None:
 @require_GET
 def compare(request):
     regions = Region.objects.order_by("code")
-    years = sorted({d for d in access.public_disclosures().values_list("year__year", flat=True)}, reverse=True)
+    years = list(access.public_disclosures().order_by("-year__year").values_list("year__year", flat=True).distinct())
     region = regions.filter(code=request.GET.get("region")).first() or regions.first()
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else (years[0] if years else None)
     rows = []

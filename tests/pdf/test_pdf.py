@@ -136,3 +136,26 @@ def test_user_text_is_escaped_in_the_pdf(publish_seed, tmp_path):
     text = _poppler("pdftotext", str(path), "-")
     assert '<img src="file:///etc/passwd">' in text
     assert b"root:x:0" not in path.read_bytes()
+
+
+def test_stored_pdf_is_served_as_a_file(client, publish_seed, django_assert_num_queries):
+    version = publish_seed("000")
+    url = f"/disclosures/{version.disclosure_id}/versions/{version.number}/disclosure.pdf"
+    first = client.get(url)
+    assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
+    body = b"".join(first.streaming_content)
+    assert hashlib.sha256(body).hexdigest() == version.pdf_sha256
+    assert first["ETag"] == f'"{version.pdf_sha256}"'
+    with django_assert_num_queries(0):  # published and immutable: served from the cache's record
+        again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+
+def test_a_lost_pdf_file_is_a_404_not_an_error(client, publish_seed):
+    version = publish_seed("001")
+    url = f"/disclosures/{version.disclosure_id}/versions/{version.number}/disclosure.pdf"
+    assert client.get(url).status_code == 200  # fills the cache's record of the path
+    Path(version.pdf.path).unlink()
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "PDF 文件缺失" in response.content.decode()

@@ -1,0 +1,412 @@
+"""Synthetic published disclosures for scale and load work (`manage.py generate_synthetic`).
+
+Every department-year is one of the seed workbooks (read by the importer, as an upload
+would be) with its amounts scaled by a factor and its totals re-derived, so that every
+勾稽关系 holds to the cent: `derivation` takes the equalities the checker evaluates and
+expresses each total through the entered figures, so scaled figures give exact totals.
+A pool of such variants is built and checked (no finding at all) once per seed
+(`variant_pool`); departments pick a size from the pool and drift through it year by year.
+
+The variants are written straight into the tables with bulk inserts, already published
+(status, `current_version`, summary of key figures), in the synthetic regions only
+(codes from SYNTHETIC_CODE_PREFIX). Not written: workbooks (no upload took place), PDFs
+(`manage.py render_pdfs` makes them when wanted; until then the page's PDF link answers
+404 「该版本的 PDF 尚未生成」), audit entries, notifications.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from unittest.mock import patch
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ..checking import check_dataset, evaluate
+from ..dataset import Dataset, LineData
+from ..importing.parser import Expectation, parse_workbook
+from ..importing.workbook import open_workbook
+from ..models import (
+    Department,
+    Disclosure,
+    EconomicSubject,
+    Figure,
+    FiscalYear,
+    FunctionSubject,
+    Line,
+    Region,
+    Version,
+    VersionTable,
+)
+from ..specs import RowKind, Unit, get_table_set, specs_for_year
+from ..specs.classification import classification_for
+from ..specs.key_figures import key_figures
+from ..specs.rules import Ref
+from .catalogs import catalogs_load
+from .demo import DEMO_DISCLOSURES, WORKBOOKS
+from .imports import _store_figures as store_figures
+from .organisations import SEED_REGIONS
+
+SYNTHETIC_CODE_PREFIX = "99"
+ALREADY_GENERATED = "数据库中已有合成数据（行政区划代码 {code} 已存在）；请换一个空数据库，或先删除合成数据。"
+NOT_EXACT = "示例决算「{workbook}」按 {factor} 倍缩放后有 {count} 处检查结果：{first}"
+SOURCE_NAME = "（合成数据，无上传工作簿）"
+
+CENT = Decimal("0.01")
+SUMMARY_TABLES = {"income_expense", "fiscal_income_expense"}  # 表01, 表04: totals of the others
+
+REGION_NAMES = (
+    "东城区", "西城区", "南湖区", "北山区", "中原区", "江岸区", "湖滨区", "城关区", "新华区", "河西区",
+    "青云区", "桃源县", "清河县", "白石县", "长乐县", "安平县", "永宁县", "丰泽区", "龙湖区", "金水区",
+)
+CITY_NAMES = ("示范市", "样例市", "合成市", "模拟市")
+DEPARTMENT_NAMES = (
+    "教育局", "卫生健康委员会", "财政局", "公安局", "民政局", "人力资源和社会保障局", "自然资源局",
+    "生态环境局", "住房和城乡建设局", "交通运输局", "水利局", "农业农村局", "商务局", "文化和旅游局",
+    "应急管理局", "审计局", "市场监督管理局", "统计局", "医疗保障局", "林业局", "司法局", "发展和改革委员会",
+    "科学技术局", "工业和信息化局", "退役军人事务局", "体育局", "档案馆", "机关事务管理局", "信访局",
+    "城市管理局", "行政审批服务局", "乡村振兴局", "民族宗教事务局", "人民防空办公室", "地方志办公室",
+    "融媒体中心", "疾病预防控制中心", "妇幼保健院", "人民医院", "中医院", "第一中学", "第二中学",
+    "实验小学", "职业中等专业学校", "图书馆", "文化馆", "博物馆", "公共资源交易中心", "政务服务中心",
+    "供销合作社联合社", "总工会", "共青团委员会", "妇女联合会", "残疾人联合会", "科学技术协会",
+    "红十字会", "工商业联合会", "文学艺术界联合会", "人民法院", "人民检察院",
+)
+
+
+@dataclass
+class Variant:
+    """A seed scaled with its totals re-derived: its tables as stored, and its key figures."""
+
+    factor: Decimal
+    dataset: Dataset
+    summary: dict[str, str | None]
+
+    @property
+    def lines(self) -> int:
+        return sum(len(table.lines) for table in self.dataset.tables.values())
+
+    @property
+    def figures(self) -> int:
+        return sum(table.figure_count for table in self.dataset.tables.values())
+
+
+@dataclass
+class Generated:
+    regions: int = 0
+    departments: int = 0
+    versions: int = 0
+    lines: int = 0
+    figures: int = 0
+    seconds: float = 0.0
+    pool: dict[str, int] = field(default_factory=dict)  # table set -> variants
+
+
+class SyntheticRefused(Exception):
+    """The database already holds synthetic data, or a scaled seed would not check clean."""
+
+
+# -- variants --------------------------------------------------------------------------
+
+Cell = tuple[str, str, str]  # (table, row, column)
+
+
+@dataclass
+class Derivation:
+    """A seed's amounts split into free cells (entered figures) and derived cells (totals),
+    each derived cell a linear combination of free ones that makes every equality of the
+    checker hold: scaling the free cells and recomputing the derived ones keeps the tables
+    exact to the cent, whatever the factor."""
+
+    base: Dataset
+    free: dict[Cell, int]  # cents
+    derived: dict[Cell, dict[Cell, Fraction]]
+
+    def variant(self, factor: Decimal) -> Dataset:
+        scaled = {cell: int((Decimal(cents) * factor).quantize(Decimal(1), rounding=ROUND_HALF_UP)) for cell, cents in self.free.items()}
+        amounts = dict(scaled)
+        for cell, terms in self.derived.items():
+            total = sum((coefficient * scaled[term] for term, coefficient in terms.items()), Fraction(0))
+            amounts[cell] = round(total)
+        dataset = Dataset(year=self.base.year)
+        for key, table in self.base.tables.items():
+            copy = dataset.tables[key] = replace(table, lines={})
+            for row, line in table.lines.items():
+                values = {
+                    column: Decimal(amounts[(key, row, column)]) * CENT if (key, row, column) in amounts else amount
+                    for column, amount in line.values.items()
+                }
+                copy.lines[row] = LineData(line.key, line.label, line.sheet_row, values, line.cells)
+        return dataset
+
+
+def equalities(dataset: Dataset) -> list[tuple[tuple[Ref, ...], tuple[Ref, ...]]]:
+    """Every equality the checker evaluates on this dataset, as (target refs, other refs),
+    and the inequalities (表05 ≤ 表03 …) that hold with equality, to within rounding: the
+    checker itself is run with its comparisons recorded instead of judged."""
+    found = []
+
+    def record(dataset, rule_text, op, target, other, *, warning_only=False):
+        if target.present + other.present == 0 or target.not_applicable or other.not_applicable:
+            return []
+        tight = abs(target.total - other.total) <= evaluate.tolerance(target.present + other.present)
+        if op == "=" or tight:
+            found.append((target.refs, other.refs))
+        return []
+
+    with patch.object(evaluate, "_compare", record):
+        check_dataset(dataset)
+    return found
+
+
+def _is_money(dataset: Dataset, table: str, row: str, column: str) -> bool:
+    data = dataset.tables[table]
+    return not data.is_blank(row, column) and data.value(row, column) is not None and data.spec.unit_of(row, column) is Unit.MONEY
+
+
+def derivation(dataset: Dataset) -> Derivation:
+    """Gauss–Jordan elimination over the equalities, choosing as derived cell of each the
+    most total-like one: in 表01/表04 (summaries of the other tables) first, then the cell
+    that most often stands alone against a sum, then the largest amount."""
+    cells: dict[Cell, int] = {}
+    for key, table in dataset.tables.items():
+        for row, line in table.lines.items():
+            for column in line.values:
+                if _is_money(dataset, key, row, column):
+                    cells[(key, row, column)] = int(line.values[column] * 100)
+    alone: dict[Cell, int] = {}
+    rows = []
+    for target, other in equalities(dataset):
+        if len(target) == 1 and len(other) > 1:
+            cell = (target[0].table, target[0].row, target[0].column)
+            alone[cell] = alone.get(cell, 0) + 1
+        row: dict[Cell, Fraction] = {}
+        for sign, refs in ((1, target), (-1, other)):
+            for ref in refs:
+                cell = (ref.table, ref.row, ref.column)
+                if cell in cells:
+                    row[cell] = row.get(cell, Fraction(0)) + sign * ref.sign
+        rows.append(row)
+
+    def rank(cell: Cell):
+        return (cell[0] in SUMMARY_TABLES, alone.get(cell, 0), abs(cells[cell]))
+
+    derived: dict[Cell, dict[Cell, Fraction]] = {}
+    for row in rows:
+        reduced: dict[Cell, Fraction] = {}
+        for cell, coefficient in row.items():
+            for term, factor in derived.get(cell, {cell: Fraction(1)}).items():
+                reduced[term] = reduced.get(term, Fraction(0)) + coefficient * factor
+        reduced = {cell: c for cell, c in reduced.items() if c}
+        if not reduced:
+            continue  # implied by the equalities already taken
+        pivot = max(reduced, key=rank)
+        coefficient = reduced.pop(pivot)
+        expression = {cell: -c / coefficient for cell, c in reduced.items()}
+        for cell, terms in derived.items():
+            if pivot in terms:
+                factor = terms.pop(pivot)
+                for term, c in expression.items():
+                    terms[term] = terms.get(term, Fraction(0)) + factor * c
+                derived[cell] = {term: c for term, c in terms.items() if c}
+        derived[pivot] = expression
+    free = {cell: cents for cell, cents in cells.items() if cell not in derived}
+    return Derivation(dataset, free, derived)
+
+
+def seed_bases() -> dict[str, Dataset]:
+    """{table set: the seed workbook of that layout, read by the importer} (needs the catalogs)."""
+    bases = {}
+    for demo in DEMO_DISCLOSURES:
+        table_set = SEED_REGIONS[demo.region].table_set
+        expectation = Expectation(
+            entity_names={demo.entity},
+            entity_label=demo.entity,
+            year=demo.year,
+            table_set=get_table_set(table_set),
+            known_codes={
+                RowKind.SUBJECT: set(FunctionSubject.objects.for_year(demo.year).values_list("code", flat=True)),
+                RowKind.ECONOMIC: set(EconomicSubject.objects.for_year(demo.year).values_list("code", flat=True)),
+            },
+            catalog_year=demo.year,
+        )
+        opened = open_workbook((WORKBOOKS / demo.workbook).read_bytes())
+        try:
+            bases[table_set] = parse_workbook(opened, expectation).dataset
+        finally:
+            opened.close()
+    return bases
+
+
+def retargeted(dataset: Dataset, year: int) -> Dataset:
+    """The same tables under the specs of another year (the rows of 2022 and 2023 agree)."""
+    specs = specs_for_year(year)
+    return Dataset(year=year, tables={key: replace(t, spec=specs[key]) for key, t in dataset.tables.items()})
+
+
+def _summary(dataset: Dataset) -> dict[str, str | None]:
+    return {key: None if amount is None else str(amount) for key, amount in key_figures(dataset).items()}
+
+
+def variant_pool(base: Dataset, *, size: int, years: Sequence[int], workbook: str = "") -> list[Variant]:
+    """`size` variants of a seed, factors spread evenly on a log scale from 0.2 to 8, each
+    checked without a single finding under the specs of every year it will be used in."""
+    solved = derivation(base)
+    editions = sorted({classification_for(year).year for year in years})
+    pool = []
+    for n in range(size):
+        factor = Decimal(str(round(0.2 * math.exp(n * math.log(40) / max(size - 1, 1)), 3)))
+        variant = solved.variant(factor)
+        for year in editions:
+            left = check_dataset(retargeted(variant, year))
+            if left:
+                raise SyntheticRefused(NOT_EXACT.format(workbook=workbook, factor=factor, count=len(left), first=left[0]))
+        pool.append(Variant(factor, variant, _summary(variant)))
+    return pool
+
+
+# -- storing ---------------------------------------------------------------------------
+
+
+def _regions(codes: list[str]) -> list[Region]:
+    table_sets = ("standard", "numbered", "jiangxi")
+    regions = []
+    for n, code in enumerate(codes):
+        name = f"{CITY_NAMES[n // len(REGION_NAMES) % len(CITY_NAMES)]}{REGION_NAMES[n % len(REGION_NAMES)]}"
+        regions.append(
+            Region(
+                code=code,
+                name=name,
+                province="示范省",
+                finance_bureau=f"{name}财政局",
+                table_set=table_sets[n % len(table_sets)],
+            )
+        )
+    return Region.objects.bulk_create(regions)
+
+
+def _department_name(region: Region, n: int) -> str:
+    name = DEPARTMENT_NAMES[n % len(DEPARTMENT_NAMES)]
+    rounds = n // len(DEPARTMENT_NAMES)
+    return f"{region.name}{name}" + (f"第{rounds + 1}分支机构" if rounds else "")
+
+
+def _published_at(year: int, rng: random.Random) -> datetime:
+    day = date(year + 1, 6, 1) + timedelta(days=rng.randrange(0, 120))
+    return timezone.make_aware(datetime(day.year, day.month, day.day, rng.randrange(9, 18), rng.randrange(60)))
+
+
+@dataclass
+class _Planned:
+    department: Department
+    year: FiscalYear
+    variant: Variant
+    published_at: datetime
+
+
+def _store(planned: list[_Planned], counts: Generated) -> None:
+    """One batch: disclosures, published versions, their tables, lines and figures."""
+    disclosures = Disclosure.objects.bulk_create(
+        Disclosure(
+            department=p.department,
+            year=p.year,
+            kind=Disclosure.Kind.DEPARTMENT,
+            approval_date=(p.published_at - timedelta(days=12)).date(),
+        )
+        for p in planned
+    )
+    versions = Version.objects.bulk_create(
+        Version(
+            disclosure=disclosure,
+            number=1,
+            status=Version.Status.PUBLISHED,
+            table_set=p.department.region.table_set,
+            source_name=SOURCE_NAME,
+            source_sha256="",
+            source_size=0,
+            submitted_at=p.published_at - timedelta(days=10),
+            reviewed_at=p.published_at - timedelta(days=3),
+            published_at=p.published_at,
+            summary=p.variant.summary,
+        )
+        for p, disclosure in zip(planned, disclosures)
+    )
+    for disclosure, version in zip(disclosures, versions):
+        disclosure.current_version, disclosure.created_at = version, version.submitted_at
+    Disclosure.objects.bulk_update(disclosures, ["current_version", "created_at"], batch_size=500)
+    Version.objects.filter(pk__in=[v.pk for v in versions]).update(created_at=F("submitted_at"))
+
+    for p, version in zip(planned, versions):
+        tables = {key: replace(t, printed_entity=p.department.name) for key, t in p.variant.dataset.tables.items()}
+        store_figures(version, Dataset(year=p.year.year, tables=tables))
+    counts.versions += len(versions)
+    counts.lines += sum(p.variant.lines for p in planned)
+    counts.figures += sum(p.variant.figures for p in planned)
+
+
+def synthetic_generate(
+    *,
+    departments: int,
+    years: Sequence[int],
+    regions: int = 20,
+    seed: int = 1,
+    pool_size: int = 40,
+    batch: int = 100,
+    code_prefix: str = SYNTHETIC_CODE_PREFIX,
+    progress: Callable[[int, int], None] | None = None,
+) -> Generated:
+    """`departments` departments spread over `regions` synthetic regions (行政区划代码
+    `code_prefix` + 0001 …), each with a published 部门决算 for every year in `years`.
+    Deterministic for a given `seed`."""
+    started = time.monotonic()
+    if not FunctionSubject.objects.exists():
+        catalogs_load()
+    codes = [f"{code_prefix}{n + 1:04d}" for n in range(regions)]
+    existing = Region.objects.filter(code__in=codes).values_list("code", flat=True).first()
+    if existing:
+        raise SyntheticRefused(ALREADY_GENERATED.format(code=existing))
+    rng = random.Random(seed)
+    names = {SEED_REGIONS[demo.region].table_set: demo.workbook for demo in DEMO_DISCLOSURES}
+    pools = {
+        table_set: variant_pool(base, size=pool_size, years=years, workbook=names[table_set])
+        for table_set, base in seed_bases().items()
+    }
+    counts = Generated(pool={key: len(pool) for key, pool in pools.items()})
+    fiscal_years = [FiscalYear.objects.get_or_create(year=year)[0] for year in sorted(years)]
+    with transaction.atomic():
+        stored_regions = _regions(codes)
+    counts.regions = len(stored_regions)
+    for start in range(0, departments, batch):
+        with transaction.atomic():
+            new = Department.objects.bulk_create(
+                Department(
+                    region=stored_regions[n % regions],
+                    name=_department_name(stored_regions[n % regions], n // regions),
+                    code=f"{stored_regions[n % regions].code}{n // regions + 1:04d}",
+                )
+                for n in range(start, min(start + batch, departments))
+            )
+            planned = []
+            for department in new:
+                pool = pools[department.region.table_set]
+                size = rng.randrange(len(pool))
+                for year in fiscal_years:
+                    size = min(max(size + rng.choice((-1, 0, 1, 1, 2)), 0), len(pool) - 1)  # mostly growing
+                    planned.append(_Planned(department, year, pool[size], _published_at(year.year, rng)))
+            _store(planned, counts)
+        counts.departments += len(new)
+        if progress:
+            progress(counts.departments, departments)
+    if connection.vendor == "postgresql":  # fresh statistics, or the planner guesses a few rows per table
+        with connection.cursor() as cursor:
+            for model in (Department, Disclosure, Version, VersionTable, Line, Figure):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
+    counts.seconds = time.monotonic() - started
+    return counts

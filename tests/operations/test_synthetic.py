@@ -1,0 +1,73 @@
+"""Synthetic disclosures (manage.py generate_synthetic): published, exact, and shown."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from accounts_app.checking import check_dataset
+from accounts_app.models import Disclosure, Region, Version
+from accounts_app.selectors import version_dataset
+from accounts_app.services.synthetic import (
+    ALREADY_GENERATED,
+    SyntheticRefused,
+    derivation,
+    seed_bases,
+    synthetic_generate,
+)
+from accounts_app.specs.key_figures import key_figures
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def generated(catalogs):
+    return synthetic_generate(departments=3, years=[2022, 2023], regions=3, pool_size=8)
+
+
+def test_it_publishes_every_department_year(generated):
+    assert (generated.regions, generated.departments, generated.versions) == (3, 3, 6)
+    versions = Version.objects.filter(disclosure__department__region__code__startswith="99")
+    assert versions.count() == 6
+    assert set(versions.values_list("status", flat=True)) == {Version.Status.PUBLISHED}
+    assert not versions.exclude(pdf="").exists()  # PDFs are left to render_pdfs
+    for disclosure in Disclosure.objects.filter(department__region__code__startswith="99"):
+        assert disclosure.current_version.disclosure_id == disclosure.pk
+    assert {r.table_set for r in Region.objects.filter(code__startswith="99")} == {"standard", "numbered", "jiangxi"}
+
+
+def test_its_tables_pass_the_checker_and_its_summary_is_theirs(generated):
+    for version in Version.objects.filter(disclosure__department__region__code__startswith="99"):
+        dataset = version_dataset(version)
+        assert check_dataset(dataset) == []
+        expected = {k: None if v is None else str(v) for k, v in key_figures(dataset).items()}
+        assert version.summary == expected
+        assert Decimal(version.summary["expense_grand"]) > 0
+
+
+@pytest.mark.parametrize("factor", ["0.2", "0.37", "1", "2.718", "8"])
+def test_a_scaled_seed_keeps_every_rule_to_the_cent(catalogs, factor):
+    for base in seed_bases().values():
+        assert check_dataset(derivation(base).variant(Decimal(factor))) == []
+
+
+def test_it_refuses_to_generate_twice(generated):
+    with pytest.raises(SyntheticRefused) as refused:
+        synthetic_generate(departments=1, years=[2023], regions=1, pool_size=2)
+    assert str(refused.value) == ALREADY_GENERATED.format(code="990001")
+
+
+def test_the_command_reports_what_it_made(catalogs, capsys):
+    call_command("generate_synthetic", "--departments", "2", "--years", "2023", "--regions", "2")
+    assert "已生成 2 个地区、2 个部门、2 个已公开版本" in capsys.readouterr().out
+
+
+def test_public_pages_show_synthetic_disclosures(generated, client):
+    disclosure = Disclosure.objects.filter(department__region__code="990001").order_by("-year__year").first()
+    assert client.get("/").status_code == 200
+    assert client.get(f"/disclosures/{disclosure.pk}/").status_code == 200
+    assert client.get(f"/departments/{disclosure.department_id}/").status_code == 200
+    assert client.get("/compare/", {"region": "990001", "year": 2023}).status_code == 200
+    assert client.get(f"/disclosures/{disclosure.pk}/versions/1/disclosure.pdf").status_code == 404
