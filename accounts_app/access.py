@@ -27,6 +27,7 @@ class Action(str, Enum):
     UPLOAD = "upload"  # a new version (a correction when one is published)
     SUBMIT = "submit"
     EXPLAIN = "explain"  # explain a warning before submitting
+    WRITE = "write"  # the text parts: 概况, 补充数据, 情况说明, 其他章节, 绩效自评表
     RETURN = "return"
     APPROVE = "approve"
     PUBLISH = "publish"
@@ -35,7 +36,7 @@ class Action(str, Enum):
     VIEW_AUDIT = "view_audit"
 
 
-PREPARE = {Action.UPLOAD, Action.SUBMIT, Action.EXPLAIN}
+PREPARE = {Action.UPLOAD, Action.SUBMIT, Action.EXPLAIN, Action.WRITE}
 REVIEW = {Action.RETURN, Action.APPROVE, Action.PUBLISH, Action.COMMENT, Action.RECORD_APPROVAL, Action.VIEW_AUDIT}
 
 

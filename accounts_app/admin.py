@@ -23,6 +23,7 @@ from .models import (
     Finding,
     FiscalYear,
     FunctionSubject,
+    GlossaryTerm,
     Membership,
     Region,
     Unit,
@@ -30,6 +31,7 @@ from .models import (
     VersionTable,
 )
 from .security import client_ip
+from .services.catalogs import glossary_for
 from .services.workflow import Actor, version_upload
 from .specs import specs_for_year
 
@@ -94,9 +96,40 @@ class DepartmentAdmin(admin.ModelAdmin):
     inlines = [UnitInline]
 
 
+class GlossaryTermInline(admin.TabularInline):
+    model = GlossaryTerm
+    extra = 1
+    fields = ("position", "term", "definition")
+
+
 @admin.register(FiscalYear)
 class FiscalYearAdmin(admin.ModelAdmin):
-    list_display = ("year",)
+    """A year, with its edition of the 名词解释 (第四部分): a year without terms of its own
+    uses the nearest earlier year's; “建立本年度名词解释” copies that edition to edit it."""
+
+    list_display = ("year", "glossary_edition")
+    inlines = (GlossaryTermInline,)
+    actions = ("glossary_copy",)
+
+    @admin.display(description="名词解释")
+    def glossary_edition(self, year):
+        terms = glossary_for(year.year)
+        if not terms:
+            return "无"
+        edition = terms[0].year.year
+        return f"{len(terms)} 条" + ("" if edition == year.year else f"（沿用 {edition} 年度）")
+
+    @admin.action(description="建立本年度名词解释（复制最近年度的条目）")
+    def glossary_copy(self, request, queryset):
+        for year in queryset:
+            terms = glossary_for(year.year)
+            if terms and terms[0].year_id != year.pk:
+                GlossaryTerm.objects.bulk_create(
+                    GlossaryTerm(year=year, position=t.position, term=t.term, definition=t.definition) for t in terms
+                )
+                self.message_user(request, f"{year}：已复制 {len(terms)} 条名词解释，可在该年度页面修改。")
+            else:
+                self.message_user(request, f"{year}：已有本年度名词解释或无可复制的条目。", messages.WARNING)
 
 
 # -- catalogs ----------------------------------------------------------------------

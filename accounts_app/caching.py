@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -42,12 +43,29 @@ def forget_current(pk: int) -> None:
     cache.delete(_pointer_key(pk))
 
 
+GENERATION_KEY = "public:generation"
+
+
+def generation() -> int:
+    """Bumped when something every page shows changes (the glossary, the catalogs'
+    descriptions): part of every page key, so that all pages are rebuilt."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:  # first use, or evicted: a new value, never an old one again
+        cache.add(GENERATION_KEY, time.time_ns(), None)
+        value = cache.get(GENERATION_KEY)
+    return value
+
+
+def forget_all_pages(**_) -> None:
+    cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
 def page_key(pk: int, number: int | None, current_id: int) -> str:
-    return f"public:page:{pk}:{number or 0}:current{current_id}"
+    return f"public:page:{generation()}:{pk}:{number or 0}:current{current_id}"
 
 
 def body_key(shown_id: int, current_id: int) -> str:
-    return f"public:disclosure:v{shown_id}:current{current_id}"
+    return f"public:disclosure:{generation()}:v{shown_id}:current{current_id}"
 
 
 def pdf_key(pk: int, number: int) -> str:

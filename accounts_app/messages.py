@@ -17,6 +17,8 @@ MESSAGES: dict[str, str] = {
     "file.macro": "工作簿包含宏，出于安全原因不予接受。请另存为不含宏的 .xlsx 文件。",
     "file.too_many_parts": "工作簿内部文件数量异常（{count} 个），已拒绝。",
     "file.bomb": "工作簿解压后过大（{part} 超过 {limit}），疑似压缩炸弹，已拒绝。",
+    "file.too_complex": "工作簿内部结构异常（{part} 含有超过 {limit} 个 XML 标记），不像一份决算公开表，已拒绝。",
+    "file.zip_method": "工作簿使用了 Excel 不使用的压缩方式（{part}），已拒绝。请在 Excel 中重新保存为 .xlsx 后再上传。",
     "file.no_tables": "工作簿中没有找到任何公开表。公开表按标题识别，例如“收入支出决算总表”“收入决算表”。",
     # Sheets and tables
     "sheet.unrecognised": "工作表「{sheet}」未识别为公开表（前 {rows} 行中没有公开表标题），已忽略。",
@@ -39,6 +41,9 @@ MESSAGES: dict[str, str] = {
     "cell.bad_amount": "金额无法识别：应为数字（单位万元，两位小数），表中为「{found}」。",
     "cell.bad_count": "数量应为整数，表中为「{found}」。",
     "cell.not_finite": "金额不是有限的数字：表中为「{found}」。",
+    "cell.negative": "金额为负数（{found}）。决算公开表中的金额不能为负数，请核对后再上传。",
+    "cell.negative_count": "数量不能为负数，表中为「{found}」。",
+    "cell.too_long": "单元格中的文字过长（{length} 个字符，Excel 单元格上限为 {limit} 个），已拒绝。",
     "cell.rounded": "金额超过两位小数（{found}），已四舍五入为 {value}。",
     # Rows
     "row.bad_code": "科目编码格式不正确：应为 {lengths} 位数字，表中为「{found}」。",
@@ -57,6 +62,21 @@ MESSAGES: dict[str, str] = {
     "check.exceeds": "{rule}：{where} 为 {found}，不应超过 {expected}（超出 {difference}）。",
     "check.falls_short": "{rule}：{where} 为 {found}，不应低于 {expected}（差 {difference}）。",
     "check.missing_parent": "科目 {code}「{name}」的上级科目 {parent} 不在表中。",
+    # 附件: 绩效自评表, reading
+    "evaluation.bad_number": "绩效自评表「{name}」{row}的「{column}」应为{expected}，表中为「{found}」。",
+    "evaluation.out_of_range": "绩效自评表「{name}」{row}的「{column}」数值过大：表中为「{found}」。",
+    "evaluation.missing_name": "绩效自评表缺少“{label}”。",
+    "evaluation.missing_part": "绩效自评表「{name}」中找不到“{part}”部分。",
+    "evaluation.missing_column": "绩效自评表「{name}」的“{part}”表头中找不到「{column}」栏。",
+    "evaluation.missing_total": "绩效自评表「{name}」缺少“总分”行。",
+    "evaluation.missing_label": "绩效自评表「{name}」第 {row} 行有分值或金额，但没有{column}。",
+    "evaluation.text_too_long": "绩效自评表「{name}」的「{column}」过长：{length} 个字符，上限为 {limit} 个字符。",
+    # 附件: 绩效自评表, recomputed (warnings)
+    "performance.rate": "{table}{row}的执行率{at}：应为 {expected}（全年执行数 {executed} ÷ 全年预算数 {budget} × 100%），表中为 {found}，相差 {difference} 个百分点。",
+    "performance.score": "{table}{row}的得分{at}：应为 {expected}（分值 {weight} × 执行率 {rate}），表中为 {found}。",
+    "performance.over_weight": "{table}{row}的得分{at}为 {found}，超过了分值 {expected}。",
+    "performance.total": "{table}的总分：各项得分合计为 {expected}（资金 {funds} + 资金管理 {management} + 绩效指标 {indicators}），表中总分为 {found}，相差 {difference}。",
+    "performance.total_weight": "{table}的总分分值：各项分值合计为 {expected}（资金 {funds} + 资金管理 {management} + 绩效指标 {indicators}），表中为 {found}。",
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import public, work
+from .views import narrative, public, work
 
 work_patterns = [
     path("", work.dashboard, name="dashboard"),
@@ -15,6 +15,18 @@ work_patterns = [
     path("versions/<int:pk>/comment/", work.comment, name="comment"),
     path("versions/<int:pk>/tables.xlsx", work.download_xlsx, name="download_xlsx"),
     path("versions/<int:pk>/disclosure.pdf", work.draft_pdf, name="draft_pdf"),
+    path("versions/<int:pk>/narrative/", narrative.overview, name="narrative"),
+    path("versions/<int:pk>/narrative/profile/", narrative.profile_edit, name="narrative_profile"),
+    path("versions/<int:pk>/narrative/facts/", narrative.facts_edit, name="narrative_facts"),
+    path("versions/<int:pk>/narrative/text/", narrative.text_edit, name="narrative_text"),
+    path("versions/<int:pk>/narrative/sections/", narrative.sections_edit, name="narrative_sections"),
+    path("versions/<int:pk>/narrative/evaluations/new/", narrative.evaluation_edit, name="evaluation_new"),
+    path("versions/<int:pk>/narrative/evaluations/<int:evaluation_pk>/", narrative.evaluation_edit, name="evaluation"),
+    path(
+        "versions/<int:pk>/narrative/evaluations/<int:evaluation_pk>/delete/",
+        narrative.evaluation_delete,
+        name="evaluation_delete",
+    ),
     path("findings/<int:pk>/explain/", work.explain, name="explain"),
     path("audit/", work.audit_log, name="audit"),
     path("notifications/", work.notifications, name="notifications"),

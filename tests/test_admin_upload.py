@@ -60,6 +60,7 @@ def test_upload_creates_the_disclosure_and_shows_tables_and_findings(client, acc
     assert "识别到的公开表（9 张）" in html
     for title in ("收入支出决算总表", "一般公共预算财政拨款基本支出决算明细表", "财政拨款“三公”经费支出决算表"):
         assert title in html
+    assert "识别到的绩效自评表（14 张）" in html and "综合业务费、新乡市凤泉区医疗保障局、城乡医疗救助" in html  # 第五部分 附件
     # 尾差 warnings are listed with the cell they point at; no errors
     warnings = version.findings.filter(severity="warning")
     assert warnings.exists() and not version.findings.filter(severity="error").exists()

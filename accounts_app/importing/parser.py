@@ -7,6 +7,9 @@ below. Columns are found by their header labels in the spec's order; rows by 行
 by label, or by subject code (in one column or split over 类/款/项).
 
 Every problem is collected with its sheet and cell; nothing stops at the first one.
+
+Sheets titled 项目支出/部门整体支出绩效自评表 hold the 附件 of 第五部分: importing.performance
+reads them into plain dicts (ParseResult.evaluations), with the same bounds and formula check.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from ..dataset import Dataset, LineData, TableData
 from ..specs import TOTAL_ROW, Column, Role, RowKind, TableSet, TableSpec, Unit, specs_for_year
-from . import cells
+from . import cells, performance
 from .cells import CellValueError, Mark
 from .problems import ERROR, WARNING, Problem, WorkbookRejected
 from .workbook import MAX_COLUMNS, MAX_ROWS, TITLE_ROWS, OpenedWorkbook
@@ -56,6 +59,7 @@ class Expectation:
 class ParseResult:
     dataset: Dataset
     problems: list[Problem]
+    evaluations: list[dict] = field(default_factory=list)  # 绩效自评表, shaped like evaluation_data()
 
     @property
     def errors(self) -> list[Problem]:
@@ -75,10 +79,11 @@ def parse_workbook(opened: OpenedWorkbook, expectation: Expectation) -> ParseRes
     specs = specs_for_year(expectation.year)
     dataset = Dataset(year=expectation.year)
     problems: list[Problem] = []
+    evaluations: list[dict] = []
     found_in: dict[str, str] = {}  # family -> sheet
     for position, sheet_name in enumerate(opened.sheet_names):
         try:
-            family, table = _parse_sheet(opened, sheet_name, position, specs, expectation, problems)
+            family, table = _parse_sheet(opened, sheet_name, position, specs, expectation, problems, evaluations)
         except DefusedXmlException:
             raise WorkbookRejected("file.unsafe_xml") from None
         except (WorkbookRejected, MemoryError):
@@ -107,7 +112,7 @@ def parse_workbook(opened: OpenedWorkbook, expectation: Expectation) -> ParseRes
             title = next(spec.title for spec in specs.values() if spec.family == family)
             label = expectation.table_set.label_format.format(number=number)
             problems.append(Problem(ERROR, "table.missing", {"title": title, "label": label}, table=family))
-    return ParseResult(dataset=dataset, problems=problems)
+    return ParseResult(dataset=dataset, problems=problems, evaluations=evaluations)
 
 
 def _identify(rows: list[tuple], specs: dict[str, TableSpec]) -> tuple[int, str, list[TableSpec]] | None:
@@ -131,13 +136,17 @@ def _identify(rows: list[tuple], specs: dict[str, TableSpec]) -> tuple[int, str,
     return row, printed, list(dict.fromkeys(candidates))
 
 
-def _parse_sheet(opened, sheet_name, position, specs, expectation, problems) -> tuple[str | None, TableData | None]:
-    """The family of the table the sheet holds (None: not a table) and the table, if it reads."""
+def _parse_sheet(opened, sheet_name, position, specs, expectation, problems, evaluations) -> tuple[str | None, TableData | None]:
+    """The family of the table the sheet holds (None: not a table) and the table, if it reads.
+    A sheet of 绩效自评表 adds them to `evaluations` instead."""
     iterator = opened.rows(sheet_name)
     head = list(islice(iterator, TITLE_ROWS))
     identified = _identify(head, specs)
     if identified is None:
-        problems.append(Problem(WARNING, "sheet.unrecognised", {"sheet": sheet_name, "rows": TITLE_ROWS}, sheet=sheet_name))
+        if performance.is_evaluation_sheet(head):
+            _parse_evaluations(opened, sheet_name, problems, evaluations)
+        else:
+            problems.append(Problem(WARNING, "sheet.unrecognised", {"sheet": sheet_name, "rows": TITLE_ROWS}, sheet=sheet_name))
         return None, None
     title_row, printed_title, candidates = identified
     rows = head + list(iterator)
@@ -148,16 +157,32 @@ def _parse_sheet(opened, sheet_name, position, specs, expectation, problems) -> 
     if spec is None:
         problems.append(Problem(ERROR, "table.form_unknown", {"title": candidates[0].title}, sheet=sheet_name))
         return candidates[0].family, None
-    sheet_problems: list[Problem] = []
-    formulas = opened.formulas(sheet_name, len(rows)) if opened.has_formulas(sheet_name) else {}
-    for (r, c), formula in formulas.items():
-        if r < len(rows) and rows[r][c] is None:
-            sheet_problems.append(
-                Problem(ERROR, "cell.formula_without_value", {"formula": formula}, sheet=sheet_name, cell=address(r, c))
-            )
+    sheet_problems = _formula_problems(opened, sheet_name, rows)
     table = SheetParser(spec, sheet_name, position, rows, title_row, printed_title, expectation, sheet_problems).parse()
     problems.extend(sheet_problems)
     return spec.family, table
+
+
+def _formula_problems(opened, sheet_name: str, rows: list[tuple]) -> list[Problem]:
+    """A formula without its cached value reads as blank: say so, never guess."""
+    formulas = opened.formulas(sheet_name, len(rows)) if opened.has_formulas(sheet_name) else {}
+    return [
+        Problem(ERROR, "cell.formula_without_value", {"formula": formula}, sheet=sheet_name, cell=address(r, c))
+        for (r, c), formula in formulas.items()
+        if r < len(rows) and rows[r][c] is None
+    ]
+
+
+def _parse_evaluations(opened, sheet_name: str, problems: list[Problem], evaluations: list[dict]) -> None:
+    rows = performance.sheet_rows(opened, sheet_name)
+    if len(rows) > MAX_ROWS:
+        problems.append(Problem(ERROR, "sheet.too_many_rows", {"limit": MAX_ROWS}, sheet=sheet_name))
+        return
+    sheet_problems = _formula_problems(opened, sheet_name, rows)
+    found, reading_problems = performance.parse_sheet(sheet_name, rows)
+    problems.extend(sheet_problems + reading_problems)
+    if not sheet_problems:
+        evaluations.extend(found)
 
 
 def _choose_form(candidates: list[TableSpec], top_rows: list[tuple]) -> TableSpec | None:
@@ -194,10 +219,10 @@ class SheetParser:
         self.number_row: int | None = None
 
     # -- reporting -------------------------------------------------------------------
-    def error(self, code, r=None, c=None, **params):
+    def error(self, code, r=None, c=None, /, **params):
         self._report(ERROR, code, r, c, params)
 
-    def warn(self, code, r=None, c=None, **params):
+    def warn(self, code, r=None, c=None, /, **params):
         self._report(WARNING, code, r, c, params)
 
     def _report(self, severity, code, r, c, params):

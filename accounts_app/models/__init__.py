@@ -1,6 +1,16 @@
 from .catalog import EconomicSubject, FunctionSubject
 from .disclosure import Disclosure, Version
 from .figures import Figure, Finding, Line, VersionTable
+from .narrative import (
+    ExtraSection,
+    Fact,
+    GlossaryTerm,
+    PerformanceEvaluation,
+    PerformanceFund,
+    PerformanceIndicator,
+    Profile,
+    WrittenText,
+)
 from .organisation import Department, FiscalYear, Region, Unit
 from .workflow import AuditEntry, Comment, Membership, Notification
 
@@ -10,6 +20,14 @@ __all__ = [
     "Membership",
     "Notification",
     "Department",
+    "ExtraSection",
+    "Fact",
+    "GlossaryTerm",
+    "PerformanceEvaluation",
+    "PerformanceFund",
+    "PerformanceIndicator",
+    "Profile",
+    "WrittenText",
     "Disclosure",
     "EconomicSubject",
     "Figure",

@@ -129,6 +129,10 @@ class Version(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="公开人"
     )
+    narrative_sections = models.JSONField(
+        "情况说明（公开时定稿）", null=True, blank=True, editable=False,
+        help_text="公开时按当时的数据、补充数据和填写内容生成的第三部分，此后不再变化。",
+    )
 
     class Meta:
         verbose_name = "版本"

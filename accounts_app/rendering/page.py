@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from ..models import FunctionSubject, Version
+from ..narrative.drafting import sections_for
+from ..services.catalogs import glossary_for
+from ..services.narrative import profile_of
 from ..selectors import version_dataset
 from ..services.changes import last_year_published
 from ..specs import RowKind, get_table_set
@@ -19,7 +22,8 @@ PARTS = (
 
 
 def disclosure_content(version: Version) -> dict:
-    """Tables, charts and glossary of one version, in a fixed number of queries."""
+    """The five parts of one version (概况, tables and charts, 情况说明 and other sections,
+    名词解释, 附件), in a fixed number of queries."""
     disclosure = version.disclosure
     dataset = version_dataset(version)
     last_year = last_year_published(disclosure)
@@ -32,5 +36,10 @@ def disclosure_content(version: Version) -> dict:
         "tables": render_dataset(dataset, get_table_set(version.table_set)),
         "charts": disclosure_charts(dataset, version.summary, last_year.summary if last_year else None),
         "subjects": subjects,
+        "glossary": glossary_for(dataset.year),
         "last_year": last_year,
+        "profile": profile_of(version),
+        "sections": sections_for(version),
+        "extra_sections": list(version.extra_sections.all()),
+        "evaluations": list(version.evaluations.prefetch_related("funds", "indicators")),
     }

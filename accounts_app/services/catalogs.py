@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from ..models import EconomicSubject, FiscalYear, FunctionSubject
-from ..specs.classification import ECONOMIC_CATALOG, FUNCTION_CATALOG
+from ..models import EconomicSubject, FiscalYear, FunctionSubject, GlossaryTerm
+from ..specs.classification import DATA_DIR, ECONOMIC_CATALOG, FUNCTION_CATALOG
+
+GLOSSARY = DATA_DIR / "glossary.csv"
 
 
 @dataclass
@@ -47,4 +49,31 @@ def catalogs_load(*, overwrite: bool = False) -> dict[str, CatalogLoad]:
                     setattr(subject, key, value)
                 subject.save()
                 result.updated += 1
+    results[GlossaryTerm._meta.verbose_name] = glossary_load(overwrite=overwrite)
     return results
+
+
+def glossary_load(*, overwrite: bool = False) -> CatalogLoad:
+    """The standard 名词解释 (accounts_app/data/glossary.csv); terms an admin edited keep
+    their text unless `overwrite`."""
+    result = CatalogLoad()
+    for record in _records(GLOSSARY):
+        year, _ = FiscalYear.objects.get_or_create(year=int(record["year"]))
+        fields = {"position": int(record["position"]), "definition": record["definition"]}
+        term, created = GlossaryTerm.objects.get_or_create(year=year, term=record["term"], defaults=fields)
+        if created:
+            result.created += 1
+        elif overwrite and any(getattr(term, k) != v for k, v in fields.items()):
+            GlossaryTerm.objects.filter(pk=term.pk).update(**fields)
+            result.updated += 1
+    return result
+
+
+def glossary_for(year: int) -> list[GlossaryTerm]:
+    """The glossary in force for `year`: that year's edition, or the nearest earlier one
+    (administrators add a year's terms when the wording changes)."""
+    terms = GlossaryTerm.objects.filter(year__year__lte=year).order_by("-year__year")
+    edition = terms.values_list("year__year", flat=True).first()
+    if edition is None:
+        return []
+    return list(GlossaryTerm.objects.filter(year__year=edition).order_by("position"))

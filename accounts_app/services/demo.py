@@ -1,8 +1,10 @@
 """Demo data for `make run`: the three seed regions and departments, demo users, and
-the seed workbooks imported as first versions. Idempotent."""
+the seed workbooks imported as first versions, with the narrative parts of
+tests/fixtures/seeds/narrative_NNN.json (概况, extra facts, written text). Idempotent."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -15,11 +17,12 @@ from django.utils import timezone
 
 from ..models import Membership
 from .catalogs import catalogs_load
-from . import workflow
+from . import narrative, workflow
 from .organisations import SEED_REGIONS, disclosure_ensure, region_ensure
 
 DEMO_PASSWORD = "demo-2026"
 WORKBOOKS = Path(settings.BASE_DIR) / "tests" / "fixtures" / "workbooks"
+SEEDS = Path(settings.BASE_DIR) / "tests" / "fixtures" / "seeds"
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,10 @@ def _publish_seed(disclosure, path: Path, accountant, reviewer) -> None:
     if not outcome.accepted:
         raise RuntimeError(f"{path.name}: " + "；".join(str(p) for p in outcome.errors[:5]))
     version = outcome.version
+    narrative_path = SEEDS / f"narrative_{path.stem.removeprefix('seed_')}.json"
+    if narrative_path.exists():  # 概况, extra facts and the written parts of 情况说明
+        narrative.apply_narrative_data(version, json.loads(narrative_path.read_text(encoding="utf-8")))
+        narrative.narrative_findings_refresh(version)
     for finding in version.findings.filter(severity="warning"):
         workflow.warning_explain(finding, workflow.Actor(accountant), text="金额换算为万元时四舍五入产生的尾差。")
     workflow.version_submit(version, workflow.Actor(accountant))

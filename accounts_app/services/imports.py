@@ -4,24 +4,30 @@ open (bounded) → parse (pure) → check (pure) → store (one transaction).
 Reading problems (a missing table, a bad cell, a wrong year …) reject the upload and
 store nothing. Checker findings are stored with the new version: errors there keep
 the version from being submitted, they do not lose the upload.
+
+The 绩效自评表 of 第五部分 附件 come with the workbook when it has them (then they replace
+the previous version's); otherwise the previous version's are carried forward. Either
+way they are recomputed (checking.performance) into warnings of the new version.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
 
 from ..checking import check_dataset
+from ..checking.performance import evaluation_problems, performance_findings_refresh
 from ..dataset import Dataset
 from ..importing.parser import Expectation, parse_workbook
 from ..importing.problems import Problem, WorkbookRejected, sort_key
 from ..importing.workbook import open_workbook
 from ..models import Disclosure, EconomicSubject, Figure, Finding, FunctionSubject, Line, Version, VersionTable
 from ..specs import RowKind, get_table_set
+from .narrative import copy_forward, store_evaluation
 
 
 @dataclass
@@ -40,6 +46,7 @@ class ImportOutcome:
     version: Version | None
     problems: list[Problem] = field(default_factory=list)
     tables: list[TableSummary] = field(default_factory=list)
+    evaluations: list[str] = field(default_factory=list)  # the 绩效自评表 read, by name
 
     @property
     def accepted(self) -> bool:
@@ -100,17 +107,26 @@ def workbook_import(*, disclosure: Disclosure, data: bytes, filename: str, user=
     finally:
         opened.close()
     tables = summarise(result.dataset, disclosure)
+    names = [evaluation["name"] for evaluation in result.evaluations]
     if result.errors:
-        return ImportOutcome(version=None, problems=sorted(result.problems, key=sort_key), tables=tables)
+        return ImportOutcome(version=None, problems=sorted(result.problems, key=sort_key), tables=tables, evaluations=names)
     problems = sorted(result.problems + check_dataset(result.dataset), key=sort_key)
-    version = store_version(disclosure=disclosure, dataset=result.dataset, problems=problems, data=data, filename=filename, user=user)
-    return ImportOutcome(version=version, problems=problems, tables=tables)
+    version = store_version(
+        disclosure=disclosure, dataset=result.dataset, problems=problems, data=data, filename=filename, user=user,
+        evaluations=result.evaluations,
+    )
+    recomputed = [p for evaluation in result.evaluations for p in evaluation_problems(evaluation)]
+    return ImportOutcome(version=version, problems=sorted(problems + recomputed, key=sort_key), tables=tables, evaluations=names)
 
 
-def store_version(*, disclosure, dataset: Dataset, problems: list[Problem], data: bytes, filename: str, user=None) -> Version:
+def store_version(
+    *, disclosure, dataset: Dataset, problems: list[Problem], data: bytes, filename: str, user=None, evaluations: Sequence[dict] = ()
+) -> Version:
+    """The figures, findings and 绩效自评表 of an accepted workbook as the next version."""
     with transaction.atomic():
         locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
-        number = (locked.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+        previous = locked.versions.order_by("-number").first()
+        number = (previous.number if previous else 0) + 1
         version = Version(
             disclosure=locked,
             number=number,
@@ -124,23 +140,12 @@ def store_version(*, disclosure, dataset: Dataset, problems: list[Problem], data
         try:
             version.save()
             _store_figures(version, dataset)
-            Finding.objects.bulk_create(
-                Finding(
-                    version=version,
-                    severity=p.severity,
-                    code=p.code,
-                    message=p.message,
-                    table=p.table,
-                    row=p.row,
-                    column=p.column,
-                    sheet=p.sheet[:100],
-                    cell=p.cell,
-                    expected=p.expected[:100],
-                    found=p.found[:100],
-                    rule=p.rule[:200],
-                )
-                for p in problems
-            )
+            for position, evaluation in enumerate(evaluations):
+                store_evaluation(version, {**evaluation, "position": position})
+            if previous is not None:
+                copy_forward(previous, version, evaluations=not evaluations)
+            Finding.objects.bulk_create(p.finding(version) for p in problems)
+            performance_findings_refresh(version)
         except BaseException:
             version.source_file.delete(save=False)
             raise

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from .. import caching
 from ..models import AuditEntry, Comment, Disclosure, Finding, Membership, Notification, Version
+from ..narrative.drafting import draft_sections, sections_to_data
 from ..selectors import version_dataset
 from ..specs.key_figures import key_figures
 from .imports import ImportOutcome, workbook_import
@@ -102,9 +103,12 @@ def version_upload(*, disclosure: Disclosure, data: bytes, filename: str, actor:
 def version_submit(version: Version, actor: Actor, *, correction_note: str = "") -> Version:
     version = _locked(version)
     _require(version, Status.DRAFT, Status.RETURNED)
-    errors = version.findings.filter(severity=Finding.Severity.ERROR).count()
-    if errors:
-        raise TransitionRefused(f"检查发现 {errors} 处错误，须修改工作簿并重新上传后才能提交。")
+    errors = version.findings.filter(severity=Finding.Severity.ERROR)
+    in_text = errors.filter(code__startswith="narrative.").count()
+    if errors.count() > in_text:
+        raise TransitionRefused(f"检查发现 {errors.count() - in_text} 处错误，须修改工作簿并重新上传后才能提交。")
+    if in_text:
+        raise TransitionRefused(f"情况说明中有 {in_text} 处金额或比例与决算数据不一致，请在“文字部分”修改后再提交。")
     unexplained = version.findings.filter(severity=Finding.Severity.WARNING, explanation="").count()
     if unexplained:
         raise TransitionRefused(f"还有 {unexplained} 条提示没有说明原因，请逐条说明后再提交。")
@@ -176,6 +180,7 @@ def _publish(version: Version, actor: Actor, now: datetime) -> Version:
     version.summary = {
         key: None if amount is None else str(amount) for key, amount in key_figures(version_dataset(version)).items()
     }
+    version.narrative_sections = sections_to_data(draft_sections(version))  # frozen with the figures
     version.save()
     version_pdf_store(version)
     disclosure = version.disclosure

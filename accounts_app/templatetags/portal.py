@@ -34,3 +34,12 @@ def split(value, separator=" "):
 @register.filter
 def get(mapping, key):
     return mapping.get(key, "")
+
+
+@register.filter
+def section_heading(section) -> str:
+    """“一、收入决算情况说明” for a section, “（一）总体情况” for a subsection."""
+    number = section.number or ""
+    if not number or number.startswith("（") or number[-1] in "、.．":
+        return f"{number}{section.title}"
+    return f"{number}、{section.title}"

@@ -87,15 +87,17 @@ def test_amounts_in_yuan_are_converted(seed_disclosure):
 
 def test_tables_renumbered_and_reordered_are_found_by_title(seed_disclosure):
     book = _book("000")
-    book._sheets.reverse()
+    book._sheets.reverse()  # the 绩效自评表 of the 附件 first, then 公开09 … 公开01
     for n, sheet in enumerate(book.worksheets, start=1):
         sheet.title = f"Sheet{n}"
-        label = _cell_with(sheet, lambda v: isinstance(v, str) and v.startswith("公开 "))
+    labels = [_cell_with(sheet, lambda v: isinstance(v, str) and v.startswith("公开 ")) for sheet in book.worksheets[14:]]
+    for n, label in enumerate(labels, start=1):
         label.value = f"公开 {10 - n:02d} 表"
     outcome = workbook_import(disclosure=seed_disclosure("000"), data=_bytes(book), filename="shuffled.xlsx")
     assert outcome.accepted, [str(p) for p in outcome.errors]
     assert stored_figures(outcome.version) == _expected("000")
     assert [t.key for t in outcome.tables][0] == "three_public"  # in the workbook's order
+    assert outcome.version.evaluations.count() == 14
 
 
 def test_a_missing_table_is_an_error_and_nothing_is_stored(seed_disclosure):

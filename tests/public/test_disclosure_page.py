@@ -68,7 +68,7 @@ def test_page_structure_is_the_standard_layout(client, publish_seed):
     for part in ("第一部分 部门概况", "第二部分 部门决算表", "第三部分 部门决算情况说明", "第四部分 名词解释", "第五部分 附件"):
         assert html.count(part) >= 2  # in the table of contents and as a heading
     assert '<th scope="col"' in html and "<caption>" in html
-    assert "本部分（职责、机构设置、人员情况）尚未发布" in html
+    assert "本部分（职责、机构设置、人员情况）未填写" in html
     assert 'id="chart-income"' in html and "<svg" in html
     assert "2101501 行政运行" in html  # 名词解释 lists the subjects used
 
@@ -84,7 +84,9 @@ def test_query_count_does_not_grow_with_the_tables(client, publish_seed, django_
         with CaptureQueriesContext(connection) as queries:
             assert client.get(f"/disclosures/{version.disclosure_id}/").status_code == 200
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 12, counts
+    # figures, 概况, 附件 and glossary: a fixed number; 000's 14 绩效自评表 add their funds and
+    # indicators in two queries (002 has none), not two per table
+    assert counts[0] == counts[1] + 2 <= 16, counts
     with django_assert_num_queries(0):  # cached page and cached pointer to the current version
         assert client.get(f"/disclosures/{large.disclosure_id}/").status_code == 200
 

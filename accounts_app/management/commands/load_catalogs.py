@@ -4,7 +4,7 @@ from accounts_app.services.catalogs import catalogs_load
 
 
 class Command(BaseCommand):
-    help = "载入支出功能分类科目和部门支出经济分类科目目录（accounts_app/data/*.csv）。"
+    help = "载入支出功能分类科目、部门支出经济分类科目目录和标准名词解释（accounts_app/data/*.csv）。"
 
     def add_arguments(self, parser):
         parser.add_argument("--overwrite", action="store_true", help="以参考文件覆盖管理员修改过的名称和说明")
