@@ -1,14 +1,19 @@
 """HTTP benchmark: gunicorn on PostgreSQL serving the demo data.
 
-    .venv/bin/python bench/http_bench.py [--seconds 10] [--connections 16]
+    .venv/bin/python bench/http_bench.py [--seconds 10] [--connections 16] [--workers 2]
 
 Measures, in one run and with the same client (wrk), requests/s of
   - a static file served by the same server (whitenoise): the baseline,
   - a published disclosure page with the page cache on,
   - the same page with caching off (PORTAL_CACHE=dummy), and its p95 latency both
     under the same load and with one request per worker at a time (the render itself),
-and prints the ratios. Targets: cached ≥ 0.5 × static; uncached p95 < 100 ms.
-Needs PostgreSQL (DATABASE_URL, default …/portal_bench) and wrk (apt-get install wrk).
+  - the stored PDF of a published version through its view, against a static file of the
+    same size (a copy of that PDF served by whitenoise),
+and prints the ratios. Targets: cached page ≥ 0.5 × static; uncached p95 < 100 ms;
+stored PDF ≥ 0.8 × the static file of the same size.
+Needs PostgreSQL (a database made for the run on DATABASE_URL's server, default
+postgres@127.0.0.1:5432, and dropped at the end; MEDIA_ROOT and STATIC_ROOT are temporary
+too) and wrk (apt-get install wrk).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from __future__ import annotations
 import argparse
 import shutil
 
-from server import prepare, report, serve, setup_django, wrk
+from server import Server, demo_site, report, setup_django, wrk
 
 
 def main() -> None:
@@ -25,38 +30,52 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    env, work = prepare("portal_bench")
-    setup_django(env)
-    from accounts_app.models import Disclosure
+    with demo_site("bench_http") as (env, work):
+        setup_django(env)
+        from accounts_app.models import Disclosure
 
-    page = f"/disclosures/{Disclosure.objects.filter(current_version__isnull=False).order_by('pk').first().pk}/"
-    results = {}
-    for label, extra in (("cached", {}), ("uncached", {"PORTAL_CACHE": "dummy"})):
-        server = serve({**env, **extra}, 8791, args.workers)
-        try:
-            if label == "cached":
-                results["static"] = wrk("http://127.0.0.1:8791/static/css/portal.css", args.seconds, args.connections, work)
-            results[label] = wrk(f"http://127.0.0.1:8791{page}", args.seconds, args.connections, work)
-            if label == "uncached":  # one request per worker at a time: the render's own latency
-                results["uncached-2"] = wrk(f"http://127.0.0.1:8791{page}", args.seconds, args.workers, work)
-        finally:
-            server.terminate()
-            server.wait()
-    print(f"gunicorn -w {args.workers}, wrk -t2 -c{args.connections} -d{args.seconds}s, page {page}")
+        disclosure = Disclosure.objects.filter(current_version__isnull=False).select_related("current_version").order_by("pk").first()
+        version = disclosure.current_version
+        page = f"/disclosures/{disclosure.pk}/"
+        pdf = f"/disclosures/{disclosure.pk}/versions/{version.number}/disclosure.pdf"
+        size = version.pdf.size
+        shutil.copyfile(version.pdf.path, work / "static" / "bench-same-size.pdf")  # before gunicorn starts: whitenoise scans at start
+
+        def measure(base: str, path: str, connections: int = args.connections) -> dict:
+            return wrk(f"{base}{path}", args.seconds, connections, work)
+
+        results = {}
+        with Server(env, args.workers) as base:
+            results["static"] = measure(base, "/static/css/portal.css")
+            results["cached"] = measure(base, page)
+            results["static pdf"] = measure(base, "/static/bench-same-size.pdf")
+            results["stored pdf"] = measure(base, pdf)
+        with Server({**env, "PORTAL_CACHE": "dummy"}, args.workers) as base:
+            results["uncached"] = measure(base, page)
+            results["uncached-w"] = measure(base, page, args.workers)  # one request per worker at a time
+
+    print(f"gunicorn -w {args.workers}, wrk -t2 -c{args.connections} -d{args.seconds}s, page {page}, PDF {size / 1024:.0f} KB")
     report(
         [
             ("static file (baseline)", results["static"]),
             ("disclosure page, cached", results["cached"]),
             ("disclosure page, uncached", results["uncached"]),
-            (f"uncached, {args.workers} connections", results["uncached-2"]),
+            (f"uncached, {args.workers} connections", results["uncached-w"]),
+            ("static file, size of the PDF", results["static pdf"]),
+            ("stored PDF via its view", results["stored pdf"]),
         ]
     )
-    ratio = results["cached"]["rps"] / results["static"]["rps"]
+    cached = results["cached"]["rps"] / results["static"]["rps"]
+    stored = results["stored pdf"]["rps"] / results["static pdf"]["rps"]
+    print(f"cached page / static file = {cached:.2f} (target ≥ 0.5)")
     print(
-        f"cached / static = {ratio:.2f} (target ≥ 0.5); uncached p95 = {results['uncached-2']['P95']:.1f} ms at "
-        f"{args.workers} connections, {results['uncached']['P95']:.1f} ms at {args.connections} (target < 100 ms)"
+        f"uncached page p95 = {results['uncached-w']['P95']:.1f} ms at {args.workers} connections, "
+        f"{results['uncached']['P95']:.1f} ms at {args.connections} (target < 100 ms)"
     )
-    shutil.rmtree(work, ignore_errors=True)
+    print(f"stored PDF / static file of the same size = {stored:.2f} (target ≥ 0.8)")
+    errors = sum(r["errors"] for r in results.values())
+    if errors:
+        raise SystemExit(f"{errors} failed requests (non-2xx/3xx or socket errors)")
 
 
 if __name__ == "__main__":

@@ -3,13 +3,16 @@ over a mix of pages.
 
     .venv/bin/python bench/load_bench.py [--seconds 60] [--connections 50] [--workers 4] [--departments 2000]
 
-The database (portal_load) gets the demo data (`load_demo --force`: the three seeds,
-published with their PDFs) and `generate_synthetic` (reused while it holds what was asked).
-wrk's Lua script picks every request at random from a weighted list of paths: the home
-page, lists (pages, region, keyword, compare, department, API), disclosure pages across all
+A database made for the run (on DATABASE_URL's server, default postgres@127.0.0.1:5432;
+dropped at the end, as are the temporary MEDIA_ROOT and STATIC_ROOT) gets the demo data
+(`load_demo --force`: the three seeds, published with their PDFs) and `generate_synthetic`
+(about 140 s for the default 2,000 departments × 5 years), then VACUUM (ANALYZE). wrk's
+Lua script picks every request at random from a weighted list of paths: the home page,
+lists (pages, region, keyword, compare, department, API), disclosure pages across all
 disclosures, and downloads (the seeds' PDFs, table CSVs, whole workbooks, API figures).
 Requires zero errors (non-2xx/3xx answers, timeouts, socket errors); prints requests/s and
-p50/p95/p99. Needs PostgreSQL (DATABASE_URL, default …/portal_load) and wrk.
+p50/p95/p99, and the ratio to the baseline measured in the same run by the same gunicorn and
+wrk: a static file (whitenoise), which no page can beat. Needs PostgreSQL and wrk.
 """
 
 from __future__ import annotations
@@ -17,16 +20,13 @@ from __future__ import annotations
 import argparse
 import random
 import re
-import shutil
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
 
-from server import manage, prepare, report, serve, setup_django
-
-PORT = 8792
+from server import Server, demo_site, manage, report, setup_django, vacuum_analyze, wrk
 SCRIPT = """
 paths = {%(paths)s}
 init = function(args)
@@ -78,17 +78,6 @@ def weighted_paths(rng: random.Random) -> dict[str, list[str]]:
     }
 
 
-def render_missing_pdfs(env: dict) -> None:
-    """PDFs recorded in a reused database but not in this run's fresh MEDIA_ROOT."""
-    from django.core.files.storage import default_storage
-
-    from accounts_app.models import Version
-
-    for disclosure, name in Version.objects.exclude(pdf="").values_list("disclosure_id", "pdf"):
-        if not default_storage.exists(name):
-            manage(env, "render_pdfs", "--disclosure", str(disclosure))
-
-
 MIX = {"home": 10, "lists": 30, "disclosure pages": 40, "downloads": 20}  # % of requests
 
 
@@ -100,17 +89,17 @@ def lua_string(path: str) -> str:
     return '"' + urllib.parse.quote(path, safe="/?=&") + '"'
 
 
-def check_all(paths: dict[str, list[str]]) -> None:
+def check_all(base: str, paths: dict[str, list[str]]) -> None:
     """Every distinct path answers 200 once before the run (and warms the caches)."""
     for path in sorted({p for group in paths.values() for p in group}):
-        with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{urllib.parse.quote(path, safe='/?=&')}") as answer:
+        with urllib.request.urlopen(f"{base}{urllib.parse.quote(path, safe='/?=&')}") as answer:
             if answer.status != 200:
                 sys.exit(f"{path}: HTTP {answer.status}")
 
 
-def run_wrk(script, seconds: int, connections: int) -> dict:
+def run_wrk(base: str, script, seconds: int, connections: int) -> dict:
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{PORT}"],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script), base],
         capture_output=True,
         text=True,
         check=True,
@@ -133,40 +122,31 @@ def main() -> None:
     parser.add_argument("--departments", type=int, default=2000)
     parser.add_argument("--years", default="2019-2023")
     args = parser.parse_args()
-    env, work = prepare("portal_load")
-    setup_django(env)
-    from accounts_app.models import Disclosure
-
-    started = time.monotonic()
-    first, last = (int(y) for y in args.years.split("-"))
-    wanted = args.departments * (last - first + 1)
-    have = Disclosure.objects.filter(department__region__code__startswith="99").count()
-    if have != wanted:
-        if have:
-            sys.exit(f"portal_load holds {have} synthetic disclosures, not {wanted}: drop the database to change the size")
+    with demo_site("bench_load") as (env, work):
+        setup_django(env)
+        started = time.monotonic()
         manage(env, "generate_synthetic", "--departments", str(args.departments), "--years", args.years)
-        print(f"synthetic data generated in {time.monotonic() - started:.0f} s")
-    render_missing_pdfs(env)
-    rng = random.Random(7)
-    paths = weighted_paths(rng)
-    script = work / "mix.lua"
-    script.write_text(SCRIPT % {"paths": ",".join(lua_string(p) for p in mixed(paths, rng))}, encoding="utf-8")
-    server = serve(env, PORT, args.workers)
-    try:
-        check_all(paths)
-        result = run_wrk(script, args.seconds, args.connections)
-    finally:
-        server.terminate()
-        server.wait()
-    total = Disclosure.objects.filter(current_version__isnull=False).count()
+        vacuum_analyze(env["DATABASE_URL"])
+        print(f"synthetic data ({args.departments} departments, {args.years}) generated and vacuumed in {time.monotonic() - started:.0f} s")
+        from accounts_app.models import Disclosure
+
+        total = Disclosure.objects.filter(current_version__isnull=False).count()
+        rng = random.Random(7)
+        paths = weighted_paths(rng)
+        script = work / "mix.lua"
+        script.write_text(SCRIPT % {"paths": ",".join(lua_string(p) for p in mixed(paths, rng))}, encoding="utf-8")
+        with Server(env, args.workers) as base:
+            check_all(base, paths)
+            baseline = wrk(f"{base}/static/css/portal.css", min(args.seconds, 10), args.connections, work)
+            result = run_wrk(base, script, args.seconds, args.connections)
     print(
         f"gunicorn -w {args.workers} on PostgreSQL, {total} published disclosures; wrk -t2 -c{args.connections} "
         f"-d{args.seconds}s over {sum(len(v) for v in paths.values())} paths, mix {MIX}"
     )
-    report([("mixed load", result)])
+    report([("static file (baseline)", baseline), ("mixed load", result)])
     print(f"{result['requests']} requests, errors: {result['error_detail']}")
-    shutil.rmtree(work, ignore_errors=True)
-    if result["errors"]:
+    print(f"mixed load / static file = {result['rps'] / baseline['rps']:.3f} (requests/s)")
+    if result["errors"] or baseline["errors"]:
         sys.exit("errors under load: the target is zero")
 
 

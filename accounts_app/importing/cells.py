@@ -87,10 +87,13 @@ def _raw_decimal(value) -> Decimal | Mark:
 
 
 def amount(value, *, in_yuan: bool = False) -> tuple[Decimal | Mark, bool]:
-    """(amount in 万元 with two decimals, or a Mark; whether rounding changed a 万元 figure)."""
+    """(amount in 万元 with two decimals, or a Mark; whether rounding changed a 万元 figure).
+    The disclosure tables hold no negative amounts: one is an error, never a 冲减 to guess at."""
     number = _raw_decimal(value)
     if isinstance(number, Mark):
         return number, False
+    if number < 0:
+        raise CellValueError("cell.negative", found=text(value))
     if in_yuan:
         number = number / WAN
     rounded = number.quantize(CENT, rounding=ROUND_HALF_UP)
@@ -102,6 +105,8 @@ def count(value) -> Decimal | Mark:
     number = _raw_decimal(value)
     if isinstance(number, Mark):
         return number
+    if number < 0:
+        raise CellValueError("cell.negative_count", found=text(value))
     if number != number.to_integral_value():
         raise CellValueError("cell.bad_count", found=text(value))
     return number.quantize(CENT)

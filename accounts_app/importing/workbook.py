@@ -3,7 +3,12 @@
 openpyxl protects against XML entity tricks only through defusedxml, and not at all
 against zip bombs, fake sheet dimensions or formulas without cached values
 (see SECURITY.md). Everything here is bounded: the file's size, every zip member's
-inflated size (measured, not trusted from headers), the rows and columns read.
+inflated size (measured, not trusted from headers) and number of XML tags (openpyxl
+builds objects for every tag of styles.xml and sharedStrings.xml, and parses every
+cell of a row however wide), the rows and columns read, the length of a cell's text.
+Only the zip compression methods Excel writes are accepted: zipfile inflates bzip2 and
+LZMA members without any output limit, so a 1 KB member can take gigabytes at once.
+No part may declare a DOCTYPE (Excel never writes one; entities need one).
 """
 
 from __future__ import annotations
@@ -13,10 +18,10 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from xml.etree.ElementTree import ParseError
 
 import openpyxl
 from defusedxml import DefusedXmlException
+from openpyxl.utils import get_column_letter
 
 from .problems import WorkbookRejected
 
@@ -30,12 +35,21 @@ MAX_PARTS = 2000
 MAX_ROWS = 2000  # a disclosure table has far fewer rows
 MAX_COLUMNS = 40
 TITLE_ROWS = 10  # a table's title stands within its first rows
+# XML tags ("<" bytes) a part may hold: a worksheet (parsed lazily, bounded by rows) or any
+# other part (styles, shared strings …, parsed whole into objects), and the whole workbook.
+# A full disclosure table (2,000 rows × 40 columns, four tags a cell) is 320,000 tags.
+MAX_SHEET_TAGS = 1_000_000
+MAX_PART_TAGS = 200_000
+MAX_TOTAL_TAGS = 1_500_000
+MAX_CELL_CHARS = 32_767  # Excel's own limit for the text of a cell
+ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}  # what Excel writes
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx
 SPREADSHEET_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 TEMPLATE_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml"
 MACRO_MAIN = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+_DOCTYPES = tuple("<!DOCTYPE".encode(encoding) for encoding in ("ascii", "utf-16-le", "utf-16-be"))
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CHUNK = 1024 * 1024
 
@@ -57,9 +71,15 @@ class OpenedWorkbook:
         return path.lstrip("/") in self.parts_with_formulas
 
     def rows(self, sheet_name: str) -> Iterator[tuple]:
-        """Cached values, row by row, never beyond MAX_ROWS + 1 rows or MAX_COLUMNS columns."""
+        """Cached values, row by row, never beyond MAX_ROWS + 1 rows or MAX_COLUMNS columns;
+        a text longer than Excel allows in a cell rejects the workbook."""
         sheet = self.book[sheet_name]
-        return sheet.iter_rows(min_row=1, max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)
+        rows = sheet.iter_rows(min_row=1, max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                    raise _cell_too_long(sheet_name, r, c, len(value))
+            yield row
 
     def formulas(self, sheet_name: str, max_row: int) -> dict[tuple[int, int], str]:
         """Formula texts by (row, column) index, from a second, formula-preserving read."""
@@ -87,20 +107,26 @@ def _scan_archive(archive: zipfile.ZipFile) -> set[str]:
     members = archive.infolist()
     if len(members) > MAX_PARTS:
         raise WorkbookRejected("file.too_many_parts", count=len(members))
+    for info in members:  # before inflating anything: see the module's docstring
+        if info.compress_type not in ZIP_METHODS:
+            raise WorkbookRejected("file.zip_method", part=info.filename)
     names = {info.filename for info in members}
     if "[Content_Types].xml" not in names:
-        if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:200]:
-            raise WorkbookRejected("file.ods")
+        if "mimetype" in names:
+            with archive.open("mimetype") as member:  # its first bytes only: it may be a bomb too
+                if b"opendocument" in member.read(200):
+                    raise WorkbookRejected("file.ods")
         raise WorkbookRejected("file.not_xlsx")
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         raise WorkbookRejected("file.macro")
 
-    total = 0
+    total = total_tags = 0
     with_formulas: set[str] = set()
     for info in members:
-        size = 0
+        size = tags = 0
         tail = b""
         is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        tag_limit = MAX_SHEET_TAGS if is_sheet else MAX_PART_TAGS
         with archive.open(info) as member:
             while chunk := member.read(_CHUNK):
                 size += len(chunk)
@@ -109,9 +135,18 @@ def _scan_archive(archive: zipfile.ZipFile) -> set[str]:
                     raise WorkbookRejected("file.bomb", part=info.filename, limit="50 MB")
                 if total > MAX_TOTAL_BYTES:
                     raise WorkbookRejected("file.bomb", part="全部内容", limit="200 MB")
-                if is_sheet and info.filename not in with_formulas and _FORMULA.search(tail + chunk):
+                tags += chunk.count(b"<")
+                total_tags += chunk.count(b"<")
+                if tags > tag_limit:
+                    raise WorkbookRejected("file.too_complex", part=info.filename, limit=f"{tag_limit:,}")
+                if total_tags > MAX_TOTAL_TAGS:
+                    raise WorkbookRejected("file.too_complex", part="全部内容", limit=f"{MAX_TOTAL_TAGS:,}")
+                window = tail + chunk
+                if any(doctype in window for doctype in _DOCTYPES):
+                    raise WorkbookRejected("file.unsafe_xml")
+                if is_sheet and info.filename not in with_formulas and _FORMULA.search(window):
                     with_formulas.add(info.filename)
-                tail = chunk[-16:]
+                tail = chunk[-32:]
                 if info.filename == "[Content_Types].xml" and size == len(chunk):
                     if MACRO_MAIN in chunk:
                         raise WorkbookRejected("file.macro")
@@ -138,11 +173,27 @@ def open_workbook(data: bytes) -> OpenedWorkbook:
         raise
     except DefusedXmlException:
         raise WorkbookRejected("file.unsafe_xml") from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, TypeError, EOFError, OSError, ParseError):
-        raise WorkbookRejected("file.corrupt") from None
-    except Exception:  # openpyxl raises many kinds on malformed parts; none may escape as a 500
-        raise WorkbookRejected("file.corrupt") from None
+    except Exception as error:  # openpyxl raises many kinds on malformed parts; none may escape as a 500
+        # openpyxl wraps what defusedxml raises in a ValueError ("Unable to read workbook")
+        code = "file.unsafe_xml" if _caused_by(error, DefusedXmlException) else "file.corrupt"
+        raise WorkbookRejected(code) from None
     return OpenedWorkbook(data=data, book=book, parts_with_formulas=parts_with_formulas)
+
+
+def _caused_by(error: BaseException, kind: type) -> bool:
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, kind):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+def _cell_too_long(sheet_name: str, r: int, c: int, length: int) -> WorkbookRejected:
+    rejected = WorkbookRejected("cell.too_long", length=f"{length:,}", limit=f"{MAX_CELL_CHARS:,}")
+    rejected.problem.sheet = sheet_name
+    rejected.problem.cell = f"{get_column_letter(c + 1)}{r + 1}"
+    return rejected
 
 
 def human_size(size: int) -> str:
