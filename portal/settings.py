@@ -1,7 +1,8 @@
 """Settings for the final-accounts disclosure portal (部门决算公开平台).
 
-Everything that differs between machines comes from the environment:
-DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, MEDIA_ROOT.
+Everything that differs between machines comes from the environment; docs/deployment.md
+lists every variable (DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, HTTPS, REDIS_URL,
+MEDIA_ROOT or MEDIA_S3_BUCKET, …).
 """
 
 from pathlib import Path
@@ -131,6 +132,22 @@ STORAGES = {
         )
     },
 }
+
+# Uploads and stored PDFs on object storage (S3, MinIO, or OSS/COS through their S3 API)
+# when a bucket is named, so that several web machines share them (docs/scaling.md).
+# Credentials come from the standard AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+if os.environ.get("MEDIA_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["MEDIA_S3_BUCKET"],
+            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+            "location": os.environ.get("MEDIA_S3_PREFIX", ""),
+            "file_overwrite": False,  # a stored file is never replaced (published is immutable)
+            "default_acl": None,  # the bucket stays private; downloads pass through the views
+        },
+    }
 
 # In development whitenoise serves straight from the app and static/ folders.
 WHITENOISE_USE_FINDERS = DEBUG
