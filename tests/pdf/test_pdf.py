@@ -21,7 +21,7 @@ from tests.seeds.transcriptions import SEEDS, expected_figures
 
 pytestmark = pytest.mark.django_db
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "pdf"
-PAGE_RANGE = {"000": (28, 40), "001": (14, 30), "002": (14, 32)}  # 000: + 附件, 14 绩效自评表 from a new page each
+PAGE_RANGE = {"000": (24, 36), "001": (14, 30), "002": (14, 32)}  # 000: + 附件, 14 绩效自评表 on landscape pages
 
 
 def _poppler(*args: str) -> str:
