@@ -46,9 +46,7 @@ class Contradiction:
 
 def _table_total(dataset: Dataset, key: str, column: str) -> Decimal | None:
     table = dataset.get(key)
-    if table is None or table.is_blank("total", column):
-        return None
-    return table.value("total", column)
+    return table.value("total", column) if table else None
 
 
 def vocabulary(dataset: Dataset, facts: dict[tuple[str, str], Decimal]) -> list[Figure]:

@@ -18,20 +18,22 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..dataset import Dataset, TableData
-from ..specs import TOTAL_ROW, Role
+from ..specs import TOTAL_ROW
 from ..specs.facts import VEHICLE_KINDS
 from ..specs.key_figures import key_figures
 from ..specs.tables import gpb_basic, state_assets
 from ..specs.tables.common import chinese_ordinal
 from ..specs.tables.fiscal_income_expense import FUNDS
+from ..specs.tables.fiscal_income_expense import KEY as FISCAL
 from ..specs.tables.income_expense import KEY as INCOME_EXPENSE
 from ..specs.tables.subject_tables import EXPENSE, GOV_FUND, GPB_EXPENSE, INCOME, SOE_CAPITAL
 from ..specs.tables.three_public import DETAIL_KEY as THREE_PUBLIC_DETAIL
 from ..specs.tables.three_public import KEY as THREE_PUBLIC
 
-FISCAL = "fiscal_income_expense"
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+NO_AMOUNTS = (None, None)  # (budget, final) of a 三公 item the tables do not give
 
 
 @dataclass
@@ -72,6 +74,12 @@ def percent(value: Decimal) -> str:
     return f"{value}%"
 
 
+def with_share(text: str, part: Decimal | None, whole: Decimal | None, of: str = "") -> str:
+    """`text` (“基本支出 99.70 万元”) and “，占{of} 26.68%” where there is a whole to take it of."""
+    rate = share(part, whole)
+    return text if rate is None else f"{text}，占{of} {percent(rate)}"
+
+
 def change(label: str, now: Decimal | None, last: Decimal | None, *, both: bool = False, against: str = "与上年度相比，") -> str:
     """“与上年度相比，收、支总计各增加 34.22 万元，增长 10.08%。”, “…持平。”, or ""."""
     if now is None or last is None:
@@ -87,7 +95,7 @@ def change(label: str, now: Decimal | None, last: Decimal | None, *, both: bool 
 
 def completion(budget: Decimal | None, final: Decimal | None, *, of: str = "年初预算") -> str:
     """“年初预算为 0.80 万元，支出决算为 0.66 万元，完成年初预算的 82.50%。”"""
-    final = final if final is not None else Decimal("0.00")
+    final = final if final is not None else ZERO
     if budget is None:
         return f"支出决算为 {money(final)} 万元。"
     rate = share(final, budget)
@@ -116,10 +124,9 @@ class Context:
         return self.dataset.get(key)
 
     def value(self, key: str, row: str, column: str) -> Decimal | None:
+        """The amount of a cell; None when the table, the cell or its amount is missing."""
         table = self.table(key)
-        if table is None or table.is_blank(row, column):
-            return None
-        return table.value(row, column)
+        return table.value(row, column) if table else None
 
     def fact(self, key: str, code: str = "") -> Decimal | None:
         return self.facts.get((key, code))
@@ -131,39 +138,37 @@ class Context:
         self.figures = key_figures(self.dataset)
 
 
-def row_by_label(table: TableData | None, label: str, block: int = 0) -> str | None:
-    if table is None:
-        return None
-    return next((row.key for row in table.spec.blocks[block].rows if label in row.labels), None)
-
-
 def labelled(ctx: Context, key: str, label: str, block: int, column: str = "amount") -> Decimal | None:
-    row = row_by_label(ctx.table(key), label, block)
-    return ctx.value(key, row, column) if row else None
+    """The amount of the fixed row printed as `label` (表01, 表04)."""
+    table = ctx.table(key)
+    row = table.spec.row_labelled(label, block) if table else None
+    return table.value(row, column) if row else None
+
+
+# Last year's figures a draft compares with; each is also an extra fact `last_<key>`.
+LAST_YEAR_KEYS = ("grand_total", "income_total", "expense_total", "fiscal_grand_total", "general_expense", "basic", "three_public")
 
 
 def last_year_figures(dataset: Dataset | None, facts: dict[tuple[str, str], Decimal]) -> dict[str, Decimal]:
     """Last year's totals: from its published disclosure when the portal has it, each gap
     filled from the extra facts the accountant entered."""
-    found: dict[str, Decimal] = {}
+    published = {}
     if dataset is not None:
-        ctx = Context(dataset.year, "", dataset, {}, {}, {})
-        figures = ctx.figures
-        candidates = {
-            "grand_total": figures.get("income_grand"),
-            "income_total": figures.get("income_total"),
-            "expense_total": figures.get("expense_total"),
-            "fiscal_grand_total": labelled(ctx, FISCAL, "总计", 0),
-            "general_expense": ctx.value(GPB_EXPENSE, TOTAL_ROW, "total"),
-            "basic": ctx.value(GPB_EXPENSE, TOTAL_ROW, "basic"),
-            "three_public": figures.get("three_public"),
-            "operating_cost": None,
+        last = Context(dataset.year, "", dataset, {}, {}, {})
+        published = {
+            "grand_total": last.figure("income_grand"),
+            "income_total": last.figure("income_total"),
+            "expense_total": last.figure("expense_total"),
+            "fiscal_grand_total": labelled(last, FISCAL, "总计", 0),
+            "general_expense": last.value(GPB_EXPENSE, TOTAL_ROW, "total"),
+            "basic": last.value(GPB_EXPENSE, TOTAL_ROW, "basic"),
+            "three_public": last.figure("three_public"),
         }
-        found = {k: v for k, v in candidates.items() if v is not None}
-    for key in ("grand_total", "income_total", "expense_total", "fiscal_grand_total", "general_expense", "basic", "three_public"):
-        if key not in found and (f"last_{key}", "") in facts:
-            found[key] = facts[(f"last_{key}", "")]
-    return found
+    found = {}
+    for key in LAST_YEAR_KEYS:
+        value = published.get(key)
+        found[key] = value if value is not None else facts.get((f"last_{key}", ""))
+    return {key: value for key, value in found.items() if value is not None}
 
 
 def context_for(version) -> Context:
@@ -218,33 +223,35 @@ class Builder:
 # -- the sections ------------------------------------------------------------------------
 
 
+def _grand_totals(
+    ctx: Context, b: Builder, what: str, income: Decimal | None, expense: Decimal | None, last: str, reason_label: str
+) -> None:
+    """“2023 年度{what}收、支总计均为 … 万元。与上年度相比，…。主要原因是……” (一 and 四)."""
+    both = income == expense
+    if both:
+        first = f"{ctx.year} 年度{what}收、支总计均为 {money(income)} 万元。"
+    else:
+        first = f"{ctx.year} 年度{what}收入总计 {money(income or ZERO)} 万元，支出总计 {money(expense or ZERO)} 万元。"
+    label = f"{what}收、支总计" if both else f"{what}收入总计"
+    b.say(first, change(label, income, ctx.last.get(last), both=both), b.written("reason", reason_label, "主要原因是"))
+
+
+INCOME_PARTS = ("本年收入合计", "使用非财政拨款结余（含专用结余）", "年初结转和结余")
+EXPENSE_PARTS = ("本年支出合计", "结余分配", "年末结转和结余")
+
+
 def overview(ctx: Context, b: Builder) -> None:
     income_grand, expense_grand = ctx.figure("income_grand"), ctx.figure("expense_grand")
     if income_grand is None and expense_grand is None:
         b.say(f"{ctx.year} 年度{ctx.subject}无收入、支出。")
         return
-    if income_grand == expense_grand:
-        first = f"{ctx.year} 年度收、支总计均为 {money(income_grand)} 万元。"
-    else:
-        first = f"{ctx.year} 年度收入总计 {money(income_grand or 0)} 万元，支出总计 {money(expense_grand or 0)} 万元。"
-    parts = []
-    for label, block in (("本年收入合计", 0), ("使用非财政拨款结余（含专用结余）", 0), ("年初结转和结余", 0)):
-        amount = labelled(ctx, INCOME_EXPENSE, label, block)
-        if ctx.table(INCOME_EXPENSE) is not None:
-            parts.append(f"{label} {money(amount or Decimal('0.00'))} 万元")
-    expense_parts = []
-    for label, block in (("本年支出合计", 1), ("结余分配", 1), ("年末结转和结余", 1)):
-        amount = labelled(ctx, INCOME_EXPENSE, label, block)
-        if ctx.table(INCOME_EXPENSE) is not None:
-            expense_parts.append(f"{label} {money(amount or Decimal('0.00'))} 万元")
-    detail = f"收入总计中，{'、'.join(parts)}；支出总计中，{'、'.join(expense_parts)}。" if parts and expense_parts else ""
-    both = income_grand == expense_grand
-    b.say(
-        first,
-        change("收、支总计" if both else "收入总计", income_grand, ctx.last.get("grand_total"), both=both),
-        b.written("reason", "总体情况：主要原因", "主要原因是"),
-    )
-    b.say(detail)
+    _grand_totals(ctx, b, "", income_grand, expense_grand, "grand_total", "总体情况：主要原因")
+    if ctx.table(INCOME_EXPENSE) is not None:
+
+        def amounts(labels, block):
+            return "、".join(f"{label} {money(labelled(ctx, INCOME_EXPENSE, label, block) or ZERO)} 万元" for label in labels)
+
+        b.say(f"收入总计中，{amounts(INCOME_PARTS, 0)}；支出总计中，{amounts(EXPENSE_PARTS, 1)}。")
 
 
 def _columns_of_total(ctx: Context, key: str, total: Decimal) -> list[str]:
@@ -253,11 +260,10 @@ def _columns_of_total(ctx: Context, key: str, total: Decimal) -> list[str]:
     if table is None:
         return []
     parts = []
-    for column in table.spec.blocks[0].columns:
-        if column.role is Role.VALUE and column.key != "total":
-            amount = ctx.value(key, TOTAL_ROW, column.key) or Decimal("0.00")
-            rate = share(amount, total)
-            parts.append(f"{column.label} {money(amount)} 万元" + (f"，占 {percent(rate)}" if rate is not None else ""))
+    for column in table.spec.blocks[0].value_columns:
+        if column.key != "total":
+            amount = ctx.value(key, TOTAL_ROW, column.key) or ZERO
+            parts.append(with_share(f"{column.label} {money(amount)} 万元", amount, total))
     return parts
 
 
@@ -305,17 +311,8 @@ def fiscal(ctx: Context, b: Builder) -> None:
     if income_grand is None and expense_grand is None:
         b.say(f"{ctx.year} 年度{ctx.subject}无财政拨款收入、支出。")
         return
-    both = income_grand == expense_grand
-    if both:
-        first = f"{ctx.year} 年度财政拨款收、支总计均为 {money(income_grand)} 万元。"
-    else:
-        first = f"{ctx.year} 年度财政拨款收入总计 {money(income_grand or 0)} 万元，支出总计 {money(expense_grand or 0)} 万元。"
-    funds = [f"{fund}收入 {money(ctx.value(FISCAL, str(i + 1), 'amount') or Decimal('0.00'))} 万元" for i, fund in enumerate(FUNDS)]
-    b.say(
-        first,
-        change("财政拨款收、支总计" if both else "财政拨款收入总计", income_grand, ctx.last.get("fiscal_grand_total"), both=both),
-        b.written("reason", "财政拨款总体：主要原因", "主要原因是"),
-    )
+    _grand_totals(ctx, b, "财政拨款", income_grand, expense_grand, "fiscal_grand_total", "财政拨款总体：主要原因")
+    funds = [f"{fund}收入 {money(ctx.value(FISCAL, str(i + 1), 'amount') or ZERO)} 万元" for i, fund in enumerate(FUNDS)]
     b.say(f"财政拨款收入中，{'，'.join(funds)}。")
 
 
@@ -346,9 +343,8 @@ def gpb(ctx: Context, b: Builder) -> None:
     basic, project = ctx.value(GPB_EXPENSE, TOTAL_ROW, "basic"), ctx.value(GPB_EXPENSE, TOTAL_ROW, "project")
 
     whole = b.sub("overall", "总体情况")
-    rate = share(total, expense_total)
     whole.say(
-        f"{ctx.year} 年度一般公共预算财政拨款支出 {money(total)} 万元" + (f"，占支出合计的 {percent(rate)}。" if rate is not None else "。"),
+        with_share(f"{ctx.year} 年度一般公共预算财政拨款支出 {money(total)} 万元", total, expense_total, "支出合计的") + "。",
         change("一般公共预算财政拨款支出", total, ctx.last.get("general_expense")),
         whole.written("reason", "一般公共预算财政拨款支出总体：主要原因", "主要原因是"),
     )
@@ -358,7 +354,7 @@ def gpb(ctx: Context, b: Builder) -> None:
     for code, line in table.lines.items():
         amount = ctx.value(GPB_EXPENSE, code, "total")
         if len(code) == 3 and amount is not None:
-            classes.append(f"{_class_label(line.label)} {money(amount)} 万元，占 {percent(share(amount, total))}")
+            classes.append(with_share(f"{_class_label(line.label)} {money(amount)} 万元", amount, total))
     structure.say(
         f"{ctx.year} 年度一般公共预算财政拨款支出 {money(total)} 万元，主要用于以下方面：{listing(classes)}。" if classes else "",
         structure.written("uses", "一般公共预算财政拨款支出结构：主要用于", "主要用于"),
@@ -366,10 +362,10 @@ def gpb(ctx: Context, b: Builder) -> None:
 
     detail = b.sub("detail", "具体情况")
     item_budgets = {code: v for (key, code), v in ctx.facts.items() if key == "initial_budget" and code}
-    level = 7 if any(len(code) == 7 for code in item_budgets) else 3 if item_budgets else 7
+    level = 3 if item_budgets and not any(len(code) == 7 for code in item_budgets) else 7  # per 项, or per 类
     budget = ctx.fact("initial_budget_total")
     if budget is None and item_budgets:
-        budget = sum((v for c, v in item_budgets.items() if len(c) == level), Decimal("0.00"))
+        budget = sum((v for c, v in item_budgets.items() if len(c) == level), ZERO)
     split = f"其中：基本支出 {money(basic)} 万元，项目支出 {money(project)} 万元。" if basic is not None and project is not None else ""
     detail.say(
         f"{ctx.year} 年度一般公共预算财政拨款支出" + completion(budget, total) if budget is not None
@@ -380,16 +376,17 @@ def gpb(ctx: Context, b: Builder) -> None:
     codes = [code for code in table.lines if len(code) == level]
     codes += [code for code in item_budgets if len(code) == level and code not in table.lines]
     for number, code in enumerate(codes, 1):
-        final = ctx.value(GPB_EXPENSE, code, "total") or Decimal("0.00")
+        final = ctx.value(GPB_EXPENSE, code, "total") or ZERO
         item_budget = item_budgets.get(code)
-        sentence = f"{number}. {_item_label(table, code)}。" + completion(item_budget, final)
+        label = _item_label(table, code)
+        sentence = f"{number}. {label}。" + completion(item_budget, final)
         if item_budget is None:
             detail.say(sentence)
         elif item_budget == final:
             detail.say(sentence, "决算数与年初预算数不存在差异。")
         else:
             relation = "大于" if final > item_budget else "小于"
-            detail.say(sentence, detail.written(f"reason_{code}", f"{code} {_item_label(table, code)}：差异原因", f"决算数{relation}年初预算数的主要原因是"))
+            detail.say(sentence, detail.written(f"reason_{code}", f"{code} {label}：差异原因", f"决算数{relation}年初预算数的主要原因是"))
 
 
 def _economic_names(table: TableData, classes: tuple[str, ...]) -> list[str]:
@@ -409,7 +406,7 @@ def basic(ctx: Context, b: Builder) -> None:
     public = ctx.value(gpb_basic.KEY, gpb_basic.PUBLIC_TOTAL, "amount")
     if total is None and personnel is not None and public is not None:
         total = personnel + public
-    parts = []
+    parts, by_class = [], []
     if table is not None:
         for label, amount, classes in (
             ("人员经费", personnel, gpb_basic.PERSONNEL_CLASSES),
@@ -418,8 +415,6 @@ def basic(ctx: Context, b: Builder) -> None:
             if amount is not None:
                 names = _economic_names(table, classes)
                 parts.append(f"{label} {money(amount)} 万元" + (f"，主要包括：{'、'.join(names)}" if names else ""))
-    by_class = []
-    if table is not None:
         by_class = [
             f"{line.label} {money(line.values['amount'])} 万元"
             for code, line in table.lines.items() if len(code) == 3 and line.values.get("amount") is not None
@@ -447,7 +442,7 @@ def _budget_fund(ctx: Context, b: Builder, key: str, name: str, budget_fact: str
         return
 
     def amount(column: str) -> str:
-        return money(ctx.value(key, TOTAL_ROW, column) or Decimal("0.00"))
+        return money(ctx.value(key, TOTAL_ROW, column) or ZERO)
 
     labels = {"opening": "年初结转和结余", "income": "本年收入", "total": "本年支出", "closing": "年末结转和结余"}
     b.say(
@@ -500,7 +495,7 @@ def _three_public_figures(ctx: Context):
         if counts.get(key) is None and ctx.fact(key) is not None:
             counts[key] = ctx.fact(key)
     for key, item in (("reception_foreign_amount", "reception_foreign"), ("reception_domestic_amount", "reception_domestic")):
-        if amounts.get(item, (None, None))[1] is None and ctx.fact(key) is not None:
+        if amounts.get(item, NO_AMOUNTS)[1] is None and ctx.fact(key) is not None:
             amounts[item] = (None, ctx.fact(key))
     return amounts, counts
 
@@ -518,12 +513,12 @@ def _versus_budget(budget: Decimal | None, final: Decimal | None, b: Builder, ke
 
 def three_public(ctx: Context, b: Builder) -> None:
     amounts, counts = _three_public_figures(ctx)
-    budget, final = amounts.get("total", (None, None))
+    budget, final = amounts.get("total", NO_AMOUNTS)
     whole = b.sub("overall", "“三公”经费财政拨款支出决算总体情况说明")
     if not amounts or (not budget and not final):
         whole.say(
-            f"{ctx.year} 年度“三公”经费财政拨款支出预算为 {money(budget or Decimal('0.00'))} 万元，"
-            f"支出决算为 {money(final or Decimal('0.00'))} 万元。{ctx.subject} {ctx.year} 年度无“三公”经费财政拨款支出。"
+            f"{ctx.year} 年度“三公”经费财政拨款支出预算为 {money(budget or ZERO)} 万元，"
+            f"支出决算为 {money(final or ZERO)} 万元。{ctx.subject} {ctx.year} 年度无“三公”经费财政拨款支出。"
         )
     else:
         whole.say(
@@ -535,37 +530,36 @@ def three_public(ctx: Context, b: Builder) -> None:
     detail = b.sub("detail", "“三公”经费财政拨款支出决算具体情况说明")
     shares = []
     for item, label, key, _ in THREE_PUBLIC_PARTS:
-        item_final = amounts.get(key, (None, None))[1] or Decimal("0.00")
-        rate = share(item_final, final)
-        shares.append(f"{label}支出决算 {money(item_final)} 万元" + (f"，占 {percent(rate)}" if rate is not None else ""))
+        item_final = amounts.get(key, NO_AMOUNTS)[1] or ZERO
+        shares.append(with_share(f"{label}支出决算 {money(item_final)} 万元", item_final, final))
     detail.say(f"{ctx.year} 年度“三公”经费财政拨款支出决算中，{listing(shares)}。具体情况如下：")
     for number, (item, label, key, _) in enumerate(THREE_PUBLIC_PARTS, 1):
-        item_budget, item_final = amounts.get(key, (None, None))
+        item_budget, item_final = amounts.get(key, NO_AMOUNTS)
         initial = ctx.fact("three_public_initial_budget", item) if item != "car" else None
-        lines = [f"{number}. {label}" + completion(item_budget if item_budget is not None else Decimal("0.00"), item_final, of="预算")]
+        lines = [f"{number}. {label}" + completion(item_budget if item_budget is not None else ZERO, item_final, of="预算")]
         if initial is not None:
             lines.append(f"年初预算为 {money(initial)} 万元。")
         lines.append(_versus_budget(item_budget, item_final, detail, f"reason_{item}", label))
         if item == "abroad":
             lines.append(f"因公出国（境）团组数 {_count(counts.get('abroad_groups'))} 个，因公出国（境）人次数 {_count(counts.get('abroad_people'))} 人。")
         elif item == "car":
-            purchase = amounts.get("car_purchase", (None, None))[1] or Decimal("0.00")
-            operation = amounts.get("car_operation", (None, None))[1] or Decimal("0.00")
+            purchase = amounts.get("car_purchase", NO_AMOUNTS)[1] or ZERO
+            operation = amounts.get("car_operation", NO_AMOUNTS)[1] or ZERO
             lines.append(
                 f"其中：公务用车购置支出 {money(purchase)} 万元，购置车辆 {_count(counts.get('car_purchased'))} 辆；"
                 f"公务用车运行维护支出 {money(operation)} 万元。{ctx.year} 年期末，公务用车保有量为 {_count(counts.get('car_holding'))} 辆。"
             )
         else:
-            foreign = amounts.get("reception_foreign", (None, None))[1]
-            domestic = amounts.get("reception_domestic", (None, None))[1]
+            foreign = amounts.get("reception_foreign", NO_AMOUNTS)[1]
+            domestic = amounts.get("reception_domestic", NO_AMOUNTS)[1]
             if foreign is not None or counts.get("reception_foreign_batches") is not None:
                 lines.append(
-                    f"其中：外宾接待支出 {money(foreign or Decimal('0.00'))} 万元，共接待国（境）外来访团组 "
+                    f"其中：外宾接待支出 {money(foreign or ZERO)} 万元，共接待国（境）外来访团组 "
                     f"{_count(counts.get('reception_foreign_batches'))} 个、来访外宾 {_count(counts.get('reception_foreign_people'))} 人次。"
                 )
             if domestic is not None or counts.get("reception_domestic_batches") is not None:
                 lines.append(
-                    f"国内公务接待支出 {money(domestic if domestic is not None else item_final or Decimal('0.00'))} 万元，共接待国内来访团组 "
+                    f"国内公务接待支出 {money(domestic if domestic is not None else item_final or ZERO)} 万元，共接待国内来访团组 "
                     f"{_count(counts.get('reception_domestic_batches'))} 个、来宾 {_count(counts.get('reception_domestic_people'))} 人次。"
                 )
         detail.say(*lines)
@@ -576,10 +570,9 @@ def operating(ctx: Context, b: Builder) -> None:
     if amount is None:
         b.say(f"{ctx.year} 年度{ctx.subject}无机关运行经费支出。")
         return
-    against = f"比 {ctx.year - 1} 年度"
-    sentence = change("", amount, last, against=against) if last is not None else "。"
+    compared = "，" + change("", amount, last, against=f"比 {ctx.year - 1} 年度") if last is not None else "。"
     b.say(
-        f"{ctx.year} 年度机关运行经费支出 {money(amount)} 万元" + ("，" + sentence if last is not None else sentence),
+        f"{ctx.year} 年度机关运行经费支出 {money(amount)} 万元" + compared,
         b.written("reason", "机关运行经费：主要原因", "主要原因是"),
     )
 
@@ -592,16 +585,14 @@ def procurement(ctx: Context, b: Builder) -> None:
         return
     total = ctx.fact("procurement_total")
     if total is None:
-        total = sum((v for v in values.values() if v is not None), Decimal("0.00"))
+        total = sum((v for v in values.values() if v is not None), ZERO)
     sme, micro = ctx.fact("procurement_sme"), ctx.fact("procurement_micro")
-    parts = "、".join(f"{label} {money(values[key] or Decimal('0.00'))} 万元" for key, label in kinds)
+    parts = "、".join(f"{label} {money(values[key] or ZERO)} 万元" for key, label in kinds)
     sentences = [f"{ctx.year} 年度政府采购支出总额 {money(total)} 万元，其中：{parts}。"]
     if sme is not None:
-        rate = share(sme, total)
-        sentences.append(f"授予中小企业合同金额 {money(sme)} 万元" + (f"，占政府采购支出总额的 {percent(rate)}" if rate is not None else ""))
+        sentences.append(with_share(f"授予中小企业合同金额 {money(sme)} 万元", sme, total, "政府采购支出总额的"))
         if micro is not None:
-            rate = share(micro, sme)
-            sentences.append(f"，其中：授予小微企业合同金额 {money(micro)} 万元" + (f"，占授予中小企业合同金额的 {percent(rate)}" if rate is not None else ""))
+            sentences.append(with_share(f"，其中：授予小微企业合同金额 {money(micro)} 万元", micro, sme, "授予中小企业合同金额的"))
         sentences.append("。")
     b.say(*sentences, b.written("reason", "政府采购：说明", ""))
 

@@ -141,6 +141,10 @@ class TableSpec:
     def row(self, key: str) -> Row | None:
         return next((row for row in self.fixed_rows if row.key == key), None)
 
+    def row_labelled(self, label: str, block: int = 0) -> str | None:
+        """The key of the fixed row printed as `label` in `block` (行次 move with the edition)."""
+        return next((row.key for row in self.blocks[block].rows if label in row.labels), None)
+
     def block_of_row(self, key: str) -> Block:
         for block in self.blocks:
             if any(row.key == key for row in block.rows):

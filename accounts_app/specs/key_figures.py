@@ -23,8 +23,7 @@ class KeyFigure:
     def row_key(self, spec: TableSpec) -> str | None:
         if self.row:
             return self.row
-        rows = spec.blocks[self.block].rows
-        return next((row.key for row in rows if row.label == self.row_label), None)
+        return spec.row_labelled(self.row_label, self.block)
 
 
 KEY_FIGURES = (

@@ -31,12 +31,13 @@ from .work import _version
 NARRATIVE_FINDINGS = ("narrative.", "performance.")
 
 
-def _labels(version) -> dict:
-    return {(s.key, w.key): f"{section_heading(s)}·{w.label}" for s, w in section_fields(version)}
-
-
-def _refresh(version) -> list:
-    return narrative.narrative_findings_refresh(version, _labels(version))
+def _refresh(version, pairs=None) -> list:
+    """Check the written parts against the figures; `pairs` (section_fields of the version)
+    when the caller has drafted already: which parts exist depends on the figures and facts,
+    not on what is written."""
+    pairs = section_fields(version) if pairs is None else pairs
+    labels = {(s.key, w.key): f"{section_heading(s)}·{w.label}" for s, w in pairs}
+    return narrative.narrative_findings_refresh(version, labels)
 
 
 def editing(view):
@@ -98,10 +99,11 @@ def facts_edit(request, version, can_write):
 
 @editing
 def text_edit(request, version, can_write):
-    form = WrittenForm(request.POST or None, pairs=section_fields(version))
+    pairs = section_fields(version)
+    form = WrittenForm(request.POST or None, pairs=pairs)
     if request.method == "POST" and form.is_valid():
         narrative.save_written(version, form.texts())
-        found = _refresh(version)
+        found = _refresh(version, pairs)
         if found:
             messages.warning(request, f"已保存。填写内容中有 {len(found)} 处金额或比例与决算数据不一致，请修改后再提交。")
         else:
