@@ -60,8 +60,17 @@ def forget_all_pages(**_) -> None:
     cache.set(GENERATION_KEY, time.time_ns(), None)
 
 
-def page_key(pk: int, number: int | None, current_id: int) -> str:
-    return f"public:page:{generation()}:{pk}:{number or 0}:current{current_id}"
+def page_key(pk: int, number: int | None, current_id: int, generation_now: int | None = None) -> str:
+    return f"public:page:{generation_now or generation()}:{pk}:{number or 0}:current{current_id}"
+
+
+def _current_and_generation(pk: int) -> tuple[int | None, int]:
+    """`current_version_id(pk)` and `generation()` in one cache round trip when both are
+    cached (a cached page then costs two lookups, not three)."""
+    found = cache.get_many([_pointer_key(pk), GENERATION_KEY])
+    pointer = found.get(_pointer_key(pk))
+    current_id = current_version_id(pk) if pointer is None else pointer or None
+    return current_id, found.get(GENERATION_KEY) or generation()
 
 
 def body_key(shown_id: int, current_id: int) -> str:
@@ -109,7 +118,7 @@ class PublishedPageCacheMiddleware:
             match = DISCLOSURE_PATH.match(request.path_info)
             if match:
                 pk, number = int(match[1]), int(match[2]) if match[2] else None
-                current_id = current_version_id(pk)
-                if current_id is not None and (page := cache.get(page_key(pk, number, current_id))) is not None:
+                current_id, generation_now = _current_and_generation(pk)
+                if current_id is not None and (page := cache.get(page_key(pk, number, current_id, generation_now))) is not None:
                     return HttpResponse(page)
         return self.get_response(request)

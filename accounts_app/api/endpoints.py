@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Path, Query, Router
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 
 from ..models import Disclosure, Version, VersionTable
 from ..specs import TableSpec, specs_for_year
@@ -29,6 +29,10 @@ from .schemas import (
 DISCLOSURE_NOT_FOUND = "没有找到该决算公开：编号不存在，或尚未公开。"
 VERSION_NOT_FOUND = "没有找到该版本：编号不存在，或尚未公开。"
 TABLE_NOT_FOUND = "该版本中没有这张表。"
+FIGURES_UNBOUNDED = (
+    "按科目编码（code）或栏（column）筛选时，请同时指定部门（department），或同时指定年度和地区（year 与 region）。"
+    "一年的全部数据可下载 /api/years/{year}/figures.csv。"
+)
 
 VERSION_ID = Path(..., description="版本编号（见 version_id 或 versions[].id）")
 ERRORS = {404: ErrorOut, 422: ValidationErrorOut}
@@ -130,7 +134,7 @@ def _page(rows, page: Page, shape) -> dict:
 )
 def disclosure_list(request: HttpRequest, filters: Query[DisclosureFilters], page: Query[Page]):
     versions = queries.versions_within(queries.current(request.user), **filters.model_dump())
-    return _page(versions, page, _disclosure)
+    return _page(versions.order_by(*queries.LIST_ORDER), page, _disclosure)
 
 
 @get(
@@ -213,11 +217,16 @@ def figure_item(row: dict) -> dict:
     summary="数据明细（现行公开版本）",
     description=(
         "现行公开版本中的每个数据一行。可按年度、地区、部门、类型、表、行键（科目编码或行次）和栏筛选；"
-        "code_prefix=true 时按编码前缀匹配（208 → 208、20805、2080501）。分页返回。"
+        "code_prefix=true 时按编码前缀匹配（208 → 208、20805、2080501）；按编码或栏筛选时须同时指定部门，或年度和地区。"
+        "按版本存入的先后、表中顺序排列，分页返回。"
     ),
 )
 def figure_list(request: HttpRequest, filters: Query[FigureFilters], page: Query[Page]):
+    if not queries.figure_filters_bounded(**filters.model_dump(include={"code", "column", "department", "region", "year"})):
+        raise ValidationError([{"loc": ["query", "code" if filters.code else "column"], "msg": FIGURES_UNBOUNDED}])
     scope = filters.model_dump(include={"year", "region", "department", "kind"})
     versions = queries.versions_within(queries.current(request.user), **scope)
-    figures = queries.figure_rows(versions, **filters.model_dump(include={"table", "code", "code_prefix", "column"}))
-    return _page(figures, page, figure_item)
+    count, rows = queries.figure_page(
+        versions, offset=page.offset, limit=page.limit, **filters.model_dump(include={"table", "code", "code_prefix", "column"})
+    )
+    return {"count": count, "limit": page.limit, "offset": page.offset, "items": [figure_item(row) for row in rows]}

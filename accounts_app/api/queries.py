@@ -3,15 +3,15 @@ every page, each in a fixed number of queries whatever the size of the data."""
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
 
 from .. import access
 from ..models import Disclosure, Line, Version, VersionTable
 
 Status = Version.Status
 
-# Disclosure order of every list: newest year first, then region, department, unit.
-_ORDER = (
+# Disclosure order of the lists: newest year first, then region, department, unit.
+LIST_ORDER = (
     "-disclosure__year__year",
     "disclosure__department__region__code",
     "disclosure__department__name",
@@ -42,7 +42,7 @@ def versions_within(
     kind: str | None = None,
     q: str | None = None,
 ) -> QuerySet[Version]:
-    """Versions of the disclosures matching the filters, in list order."""
+    """Versions of the disclosures matching the filters (unordered)."""
     if year is not None:
         versions = versions.filter(disclosure__year__year=year)
     if region:
@@ -55,7 +55,7 @@ def versions_within(
         q = q.strip()
         names = Q(disclosure__department__name__icontains=q) | Q(disclosure__unit__name__icontains=q)
         versions = versions.filter(names)
-    return versions.order_by(*_ORDER)
+    return versions
 
 
 def version_history(user, disclosure_id: int) -> list[Version]:
@@ -98,6 +98,12 @@ FIGURE_FIELDS = {
 }
 
 
+# Figures in the order they were stored: by version (ids grow as versions are stored), then
+# table, line and column as in the workbook. An order of the versions alone, so that a page
+# is found from the versions' figure counts (`figure_page`).
+FIGURE_ORDER = ("pk", "tables__position", f"{_LINE}position", f"{_LINE}figures__pk")
+
+
 def figure_rows(
     versions: QuerySet[Version],
     *,
@@ -106,8 +112,8 @@ def figure_rows(
     code_prefix: bool = False,
     column: str | None = None,
 ) -> QuerySet:
-    """The figures of `versions` as flat dicts (disclosure_id and FIGURE_FIELDS), in list
-    order then as stored: one query, however many there are."""
+    """The figures of `versions` as flat dicts (disclosure_id and FIGURE_FIELDS), in
+    FIGURE_ORDER: one query, however many there are."""
     conditions = {f"{_LINE}figures__isnull": False}  # one filter() call: one chain of joins
     if table:
         conditions["tables__table"] = table
@@ -115,8 +121,55 @@ def figure_rows(
         conditions[f"{_LINE}key__startswith" if code_prefix else f"{_LINE}key"] = code
     if column:
         conditions[f"{_LINE}figures__column"] = column
-    return (
-        versions.filter(**conditions)
-        .order_by(*_ORDER, "tables__position", f"{_LINE}position", f"{_LINE}figures__pk")
-        .values("disclosure_id", **FIGURE_FIELDS)
+    return versions.filter(**conditions).order_by(*FIGURE_ORDER).values("disclosure_id", **FIGURE_FIELDS)
+
+
+def figure_filters_bounded(
+    *, code: str | None, column: str | None, department: int | None, region: str | None, year: int | None
+) -> bool:
+    """Whether the figures a query must match one by one are bounded: with a code or column
+    filter, every figure in scope is read, so the scope must be one department, or one
+    region in one year, not all of them. Without those filters nothing is read but the page."""
+    return not (code or column) or department is not None or bool(region and year is not None)
+
+
+def figure_page(
+    versions: QuerySet[Version],
+    *,
+    offset: int,
+    limit: int,
+    table: str | None = None,
+    code: str | None = None,
+    code_prefix: bool = False,
+    column: str | None = None,
+) -> tuple[int, list[dict]]:
+    """(count, one page) of `figure_rows(versions, …)`.
+
+    Without a code or column filter, in three queries that read no more figures than the
+    page holds: the count is the sum of the versions' (or, with `table`, those tables')
+    `figure_count`; a running sum in version order finds the versions the page falls in;
+    only their figures are read. Counting and sorting every figure instead took 0.7–1.2 s
+    with 1.8 million of them. With a code or column filter, the figures that match are
+    counted, then the page read (two queries); `figure_filters_bounded` keeps these to a
+    department, or a region in one year."""
+    if code or column:
+        rows = figure_rows(versions, table=table, code=code, code_prefix=code_prefix, column=column)
+        return rows.count(), list(rows[offset : offset + limit])
+    if table:
+        counted, version = VersionTable.objects.filter(version__in=versions, table=table), "version_id"
+    else:
+        counted, version = versions, "pk"
+    total = counted.aggregate(total=Sum("figure_count"))["total"] or 0
+    if offset >= total or limit == 0:
+        return total, []
+    running = Window(Sum("figure_count"), order_by=F(version).asc())
+    spans = list(
+        counted.annotate(end=running)
+        .filter(end__gt=offset, end__lt=offset + limit + F("figure_count"))
+        .order_by(version)
+        .values_list(version, "figure_count", "end")
     )
+    _, count, end = spans[0]
+    skip = offset - (end - count)
+    rows = figure_rows(versions.filter(pk__in=[span[0] for span in spans]), table=table)
+    return total, list(rows[skip : skip + limit])

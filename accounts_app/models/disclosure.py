@@ -133,6 +133,9 @@ class Version(models.Model):
         "情况说明（公开时定稿）", null=True, blank=True, editable=False,
         help_text="公开时按当时的数据、补充数据和填写内容生成的第三部分，此后不再变化。",
     )
+    figure_count = models.PositiveIntegerField(
+        "数据个数", default=0, editable=False, help_text="导入时写入：各表数据个数之和。"
+    )
 
     class Meta:
         verbose_name = "版本"

@@ -17,12 +17,17 @@ class VersionTable(models.Model):
     printed_entity = models.CharField("部门/单位（原文）", max_length=200, blank=True)
     printed_unit = models.CharField("金额单位（原文）", max_length=20, blank=True)
     note = models.TextField("注（原文）", blank=True)
+    figure_count = models.PositiveIntegerField(
+        "数据个数", default=0, editable=False, help_text="导入时写入；一个版本的数据存下后不再改变。"
+    )
 
     class Meta:
         verbose_name = "决算表"
         verbose_name_plural = "决算表"
         ordering = ["version", "position"]
         constraints = [models.UniqueConstraint(fields=["version", "table"], name="version_table_unique")]
+        # One table of every version, with its count, without reading the others (/api/figures?table=).
+        indexes = [models.Index(fields=["table", "version"], include=["figure_count"], name="versiontable_table_version")]
 
     def __str__(self):
         return f"{self.version} · {self.printed_title}"

@@ -139,7 +139,7 @@ def store_version(
         version.source_file.save(filename, ContentFile(data), save=False)
         try:
             version.save()
-            _store_figures(version, dataset)
+            store_figures(version, dataset)
             for position, evaluation in enumerate(evaluations):
                 store_evaluation(version, {**evaluation, "position": position})
             if previous is not None:
@@ -152,7 +152,9 @@ def store_version(
     return version
 
 
-def _store_figures(version: Version, dataset: Dataset) -> None:
+def store_figures(version: Version, dataset: Dataset) -> None:
+    """The dataset's tables, lines and figures under `version`, with the number of figures
+    of each table and of the version (what `/api/figures` pages by)."""
     tables = VersionTable.objects.bulk_create(
         VersionTable(
             version=version,
@@ -164,9 +166,12 @@ def _store_figures(version: Version, dataset: Dataset) -> None:
             printed_entity=table.printed_entity[:200],
             printed_unit=table.printed_unit[:20],
             note=table.note,
+            figure_count=sum(len(line.values) for line in table.lines.values()),
         )
         for table in dataset.tables.values()
     )
+    version.figure_count = sum(table.figure_count for table in tables)
+    Version.objects.filter(pk=version.pk).update(figure_count=version.figure_count)
     line_rows = []
     for stored, table in zip(tables, dataset.tables.values()):
         for position, line in enumerate(table.lines.values()):

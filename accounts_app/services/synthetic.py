@@ -52,7 +52,7 @@ from ..specs.key_figures import key_figures
 from ..specs.rules import Ref
 from .catalogs import catalogs_load
 from .demo import DEMO_DISCLOSURES, WORKBOOKS
-from .imports import _store_figures as store_figures
+from .imports import store_figures
 from .organisations import SEED_REGIONS
 
 SYNTHETIC_CODE_PREFIX = "99"
