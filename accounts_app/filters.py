@@ -10,11 +10,16 @@ from .models import Disclosure, FiscalYear, Region
 
 class DisclosureFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="keyword", label="关键词")
+    # In the address as people say them: ?year=2023&region=410704 (the year, the 行政区划代码).
     year = django_filters.ModelChoiceFilter(
-        field_name="year", queryset=FiscalYear.objects.all(), label="年度", empty_label="全部年度"
+        field_name="year", to_field_name="year", queryset=FiscalYear.objects.all(), label="年度", empty_label="全部年度"
     )
     region = django_filters.ModelChoiceFilter(
-        field_name="department__region", queryset=Region.objects.all(), label="地区", empty_label="全部地区"
+        field_name="department__region",
+        to_field_name="code",
+        queryset=Region.objects.all(),
+        label="地区",
+        empty_label="全部地区",
     )
     kind = django_filters.ChoiceFilter(choices=Disclosure.Kind.choices, label="类型", empty_label="全部类型")
 

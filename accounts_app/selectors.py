@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+
 from .dataset import Dataset, LineData, TableData
-from .models import Figure, Line, Version
+from .models import Disclosure, Figure, Line, Version
 from .specs import specs_for_year
 
 
@@ -35,3 +40,28 @@ def version_dataset(version: Version) -> Dataset:
         lines[line_id].values[column] = amount
         lines[line_id].cells[column] = cell
     return dataset
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One way into the public list: its filter value (a year, a 行政区划代码), its label and
+    how many disclosures it leads to."""
+
+    value: int | str
+    label: str
+    count: int
+
+
+def disclosure_facets(disclosures: QuerySet[Disclosure]) -> tuple[list[Facet], list[Facet]]:
+    """`disclosures` counted by year (newest first) and by region (by code), in one query
+    grouped by both: at most years × regions rows, whatever the number of disclosures."""
+    years, regions, names = Counter(), Counter(), {}
+    grouped = disclosures.order_by().values_list("year__year", "department__region__code", "department__region__name")
+    for year, code, name, count in grouped.annotate(n=Count("pk")):
+        years[year] += count
+        regions[code] += count
+        names[code] = name
+    return (
+        [Facet(year, f"{year}", count) for year, count in sorted(years.items(), reverse=True)],
+        [Facet(code, names[code], count) for code, count in sorted(regions.items())],
+    )

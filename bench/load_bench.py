@@ -49,13 +49,13 @@ def weighted_paths(rng: random.Random) -> dict[str, list[str]]:
 
     published = list(
         Disclosure.objects.filter(current_version__status=Version.Status.PUBLISHED).values_list(
-            "pk", "current_version__number", "year__year", "department__region__code", "department__region_id"
+            "pk", "current_version__number", "year__year", "department__region__code"
         )
     )
     seeds = [
         (d, n) for d, n in Version.objects.filter(status=Version.Status.PUBLISHED).exclude(pdf="").values_list("disclosure_id", "number")
     ]
-    regions = list(Region.objects.values_list("pk", "code"))
+    regions = list(Region.objects.values_list("code", flat=True))
     years = sorted({row[2] for row in published})
     departments = list(Department.objects.filter(disclosures__isnull=False).distinct().values_list("pk", flat=True))
     pages = max(1, len(published) // 25)
@@ -64,17 +64,17 @@ def weighted_paths(rng: random.Random) -> dict[str, list[str]]:
     return {
         "home": ["/"],
         "lists": [f"/?page={rng.randint(1, pages)}" for _ in range(50)]
-        + [f"/?region={pk}" for pk, _ in regions]
+        + [f"/?region={code}" for code in regions]
         + [f"/?q={word}" for word in keywords]
-        + [f"/compare/?region={code}&year={rng.choice(years)}" for _, code in regions]
+        + [f"/compare/?region={code}&year={rng.choice(years)}" for code in regions]
         + [f"/departments/{rng.choice(departments)}/" for _ in range(50)]
-        + [f"/api/disclosures?year={rng.choice(years)}&region={code}" for _, code in regions]
+        + [f"/api/disclosures?year={rng.choice(years)}&region={code}" for code in regions]
         + ["/api/disclosures", "/api/disclosures?q=教育局"],
         "disclosure pages": [f"/disclosures/{pk}/" for pk, *_ in sample],
         "downloads": [f"/disclosures/{d}/versions/{n}/disclosure.pdf" for d, n in seeds] * 20
         + [f"/disclosures/{pk}/versions/{n}/tables/expense.csv" for pk, n, *_ in sample[:40]]
         + [f"/disclosures/{pk}/versions/{n}/tables.xlsx" for pk, n, *_ in sample[40:60]]
-        + [f"/api/figures?year={year}&region={code}&table=expense" for _, n, year, code, _ in sample[60:80]],
+        + [f"/api/figures?year={year}&region={code}&table=expense" for _, n, year, code in sample[60:80]],
     }
 
 

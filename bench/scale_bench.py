@@ -71,7 +71,7 @@ def pages() -> list[tuple[str, str]]:
         ("list, page 40", "/?page=40"),
         ("list, sorted by time", "/?sort=-published"),
         ("search 教育局", "/?q=教育局"),
-        ("filtered year+region", f"/?year={year.pk}&region={region.pk}"),
+        ("filtered year+region", f"/?year={year.year}&region={region.code}"),
         ("compare region+year", f"/compare/?region={region.code}&year={year.year}"),
         ("department page", f"/departments/{department.pk}/"),
         ("disclosure page", f"/disclosures/{disclosure.pk}/"),

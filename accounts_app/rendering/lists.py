@@ -22,6 +22,7 @@ class DisclosureTable(tables.Table):
     version = tables.Column(accessor="current_version__number", verbose_name="版本", orderable=False)
 
     class Meta:
+        template_name = "tables/list.html"
         attrs = {"class": "list", "id": "disclosure-list"}
         order_by = ("-year", "region", "entity")
         empty_text = "没有符合条件的决算。"
@@ -35,21 +36,23 @@ class DisclosureTable(tables.Table):
 
 
 class CompareTable(tables.Table):
-    """One year, the departments of a region side by side (rows are dicts)."""
+    """One year, the departments of a region side by side (rows are dicts); the amounts are
+    right-aligned by the table's class `numbers`."""
 
     entity = tables.Column(verbose_name="部门")
-    income_grand = tables.Column(verbose_name="收入总计", attrs={"td": {"class": "num"}})
-    expense_grand = tables.Column(verbose_name="支出总计", attrs={"td": {"class": "num"}})
-    fiscal_income = tables.Column(verbose_name="财政拨款收入", attrs={"td": {"class": "num"}})
-    basic = tables.Column(verbose_name="基本支出", attrs={"td": {"class": "num"}})
-    basic_share = tables.Column(verbose_name="基本支出占比%", attrs={"td": {"class": "num"}})
-    project = tables.Column(verbose_name="项目支出", attrs={"td": {"class": "num"}})
-    project_share = tables.Column(verbose_name="项目支出占比%", attrs={"td": {"class": "num"}})
-    three_public = tables.Column(verbose_name="“三公”经费", attrs={"td": {"class": "num"}})
-    operating = tables.Column(verbose_name="机关运行经费", orderable=False, attrs={"td": {"class": "num"}})
+    income_grand = tables.Column(verbose_name="收入总计")
+    expense_grand = tables.Column(verbose_name="支出总计")
+    fiscal_income = tables.Column(verbose_name="财政拨款收入")
+    basic = tables.Column(verbose_name="基本支出")
+    basic_share = tables.Column(verbose_name="基本支出占比%")
+    project = tables.Column(verbose_name="项目支出")
+    project_share = tables.Column(verbose_name="项目支出占比%")
+    three_public = tables.Column(verbose_name="“三公”经费")
+    operating = tables.Column(verbose_name="机关运行经费", orderable=False)
 
     class Meta:
-        attrs = {"class": "list", "id": "compare"}
+        template_name = "tables/list.html"
+        attrs = {"class": "list numbers", "id": "compare"}
         order_by = ("-expense_grand",)
         empty_text = "该年度本地区还没有已公开的部门决算。"
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -24,7 +23,7 @@ from ..models import Department, Disclosure, Region, Version
 from ..rendering.charts import ChartRow, bars
 from ..rendering.lists import CompareTable, DisclosureTable
 from ..rendering.page import disclosure_content
-from ..selectors import version_dataset
+from ..selectors import disclosure_facets, version_dataset
 from ..services.pdfs import pdf_filename
 from ..specs import get_table_set, template_specs
 from ..specs.key_figures import KEY_LABELS
@@ -39,6 +38,7 @@ def home(request):
     filtered = DisclosureFilter(request.GET or None, queryset=disclosures)
     table = DisclosureTable(filtered.qs)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    years, regions = disclosure_facets(disclosures)
     return render(
         request,
         "public/home.html",
@@ -46,10 +46,8 @@ def home(request):
             "filter": filtered,
             "table": table,
             "latest": disclosures.order_by("-current_version__published_at")[:8],
-            "years": disclosures.values("year__year").annotate(n=Count("pk")).order_by("-year__year"),
-            "regions": disclosures.values("department__region__code", "department__region__name", "department__region")
-            .annotate(n=Count("pk"))
-            .order_by("department__region__code"),
+            "years": years,
+            "regions": regions,
         },
     )
 
@@ -202,12 +200,17 @@ def _share(part, whole) -> Decimal | None:
 def compare(request):
     regions = Region.objects.order_by("code")
     years = list(access.public_disclosures().order_by("-year__year").values_list("year__year", flat=True).distinct())
-    region = regions.filter(code=request.GET.get("region")).first() or regions.first()
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else (years[0] if years else None)
-    rows = []
-    disclosures = access.public_disclosures().filter(
-        department__region=region, year__year=year, kind=Disclosure.Kind.DEPARTMENT
+    published = access.public_disclosures().filter(year__year=year, kind=Disclosure.Kind.DEPARTMENT)
+    code = request.GET.get("region")
+    region = (
+        (code and regions.filter(code=code).first())
+        # Without a choice, the first region with something to compare that year.
+        or regions.filter(pk__in=published.values("department__region")).first()
+        or regions.first()
     )
+    rows = []
+    disclosures = published.filter(department__region=region)
     for d in disclosures:
         s = {k: _decimal(v) for k, v in d.current_version.summary.items()}
         spent = (s.get("basic") or 0) + (s.get("project") or 0)

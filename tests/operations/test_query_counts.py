@@ -22,7 +22,7 @@ def pages() -> list[str]:
     return [
         "/",
         "/?q=教育局",
-        f"/?year={year.pk}&region={region.pk}",
+        f"/?year={year.year}&region={region.code}",
         "/?page=2",
         "/compare/?region=990001&year=2023",
         f"/departments/{department.pk}/",
