@@ -29,9 +29,11 @@ def _pointer_key(pk: int) -> str:
     return f"public:current:{pk}"
 
 
-def current_version_id(pk: int) -> int | None:
-    """The published version the public sees for a disclosure (None: nothing published)."""
-    pointer = cache.get(_pointer_key(pk))
+def current_version_id(pk: int, pointer: int | None = None) -> int | None:
+    """The published version the public sees for a disclosure (None: nothing published).
+    `pointer`: its cached entry when the caller has already read it."""
+    if pointer is None:
+        pointer = cache.get(_pointer_key(pk))
     if pointer is None:
         pointer = access.public_disclosures().filter(pk=pk).values_list("current_version_id", flat=True).first() or 0
         cache.set(_pointer_key(pk), pointer, POINTER_SECONDS)
@@ -68,9 +70,7 @@ def _current_and_generation(pk: int) -> tuple[int | None, int]:
     """`current_version_id(pk)` and `generation()` in one cache round trip when both are
     cached (a cached page then costs two lookups, not three)."""
     found = cache.get_many([_pointer_key(pk), GENERATION_KEY])
-    pointer = found.get(_pointer_key(pk))
-    current_id = current_version_id(pk) if pointer is None else pointer or None
-    return current_id, found.get(GENERATION_KEY) or generation()
+    return current_version_id(pk, found.get(_pointer_key(pk))), found.get(GENERATION_KEY) or generation()
 
 
 def body_key(shown_id: int, current_id: int) -> str:

@@ -118,10 +118,14 @@ def _published_version(request: HttpRequest, version_id: int) -> Version:
     return version
 
 
+def _answer(count: int, found, page: Page, shape) -> dict:
+    """The answer of a list: the count of all matches and the rows of the page, shaped."""
+    return {"count": count, "limit": page.limit, "offset": page.offset, "items": [shape(row) for row in found]}
+
+
 def _page(rows, page: Page, shape) -> dict:
     """One page of a queryset (its count, then its slice: two queries), each row shaped."""
-    found = rows[page.offset : page.offset + page.limit]
-    return {"count": rows.count(), "limit": page.limit, "offset": page.offset, "items": [shape(row) for row in found]}
+    return _answer(rows.count(), rows[page.offset : page.offset + page.limit], page, shape)
 
 
 # -- endpoints -----------------------------------------------------------------------
@@ -229,4 +233,4 @@ def figure_list(request: HttpRequest, filters: Query[FigureFilters], page: Query
     count, rows = queries.figure_page(
         versions, offset=page.offset, limit=page.limit, **filters.model_dump(include={"table", "code", "code_prefix", "column"})
     )
-    return {"count": count, "limit": page.limit, "offset": page.offset, "items": [figure_item(row) for row in rows]}
+    return _answer(count, rows, page, figure_item)

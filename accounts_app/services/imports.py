@@ -166,7 +166,7 @@ def store_figures(version: Version, dataset: Dataset) -> None:
             printed_entity=table.printed_entity[:200],
             printed_unit=table.printed_unit[:20],
             note=table.note,
-            figure_count=sum(len(line.values) for line in table.lines.values()),
+            figure_count=table.figure_count,
         )
         for table in dataset.tables.values()
     )
