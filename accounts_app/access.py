@@ -114,7 +114,7 @@ def versions(user) -> QuerySet[Version]:
     if scope.role == Role.ACCOUNTANT:
         visible |= Q(disclosure__department_id=scope.department_id)
     elif scope.role == Role.REVIEWER:
-        visible |= Q(disclosure__department__region_id=scope.region_id) & ~Q(status=Status.DRAFT)
+        visible |= Q(disclosure__department__region_id=scope.region_id) & ~Q(status__in=[Status.DRAFT, Status.DISCARDED])
     return qs.filter(visible)
 
 

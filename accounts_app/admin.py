@@ -33,7 +33,6 @@ from .models import (
 from .security import client_ip
 from .services.catalogs import glossary_for
 from .services.workflow import Actor, version_upload
-from .specs import specs_for_year
 
 admin.site.site_header = "部门决算公开平台 · 管理"
 admin.site.site_title = "部门决算公开平台"
@@ -242,18 +241,11 @@ class DisclosureAdmin(admin.ModelAdmin):
 
 
 def outcome_context(outcome, disclosure) -> dict:
-    """What the result page shows: tables found and problems, errors first, with table titles."""
-    specs = specs_for_year(disclosure.year.year)
-    titles = {key: spec.title for key, spec in specs.items()}
-    titles.update({spec.family: spec.title for spec in specs.values()})
-    problems = [
-        {"problem": problem, "table_title": titles.get(problem.table, "")}
-        for problem in outcome.problems
-    ]
+    """What the result page shows: what each sheet was read as, then the problems, errors first."""
     return {
         "disclosure": disclosure,
         "outcome": outcome,
-        "problems": problems,
+        "problems": outcome.problems,
         "error_count": len(outcome.errors),
         "warning_count": len(outcome.warnings),
     }

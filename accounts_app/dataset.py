@@ -3,12 +3,26 @@ and the renderers read, and what a stored version loads back into."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .specs import TableSpec
 
 NOT_APPLICABLE = None  # "——": a stored figure without an amount
+
+_TITLE_NUMBER = re.compile(r"\s*[(（]?\s*(?:公开|附)?\s*表\s*(?:\d+|[一二三四五六七八九十]+)\s*[)）]?\s*")
+_TITLE_YEAR = re.compile(r"^.*?(?:19|20)\d{2}\s*年度?\s*")
+
+
+def display_title(printed: str) -> str:
+    """A printed title as a heading: without the table's number or a year (and entity) before it.
+    「2022年度支出决算表（表3）」 → 「支出决算表」; quotes and wording stay as printed."""
+    text = unicodedata.normalize("NFKC", printed or "").strip()
+    text = _TITLE_NUMBER.sub("", text) if len(text) > 6 else text
+    stripped = _TITLE_YEAR.sub("", text)
+    return (stripped if len(stripped) >= 4 else text).strip()
 
 
 @dataclass
@@ -35,6 +49,11 @@ class TableData:
     note: str = ""
     lines: dict[str, LineData] = field(default_factory=dict)
 
+    @property
+    def title(self) -> str:
+        """The title the department prints for this table, else the spec's."""
+        return display_title(self.printed_title) or self.spec.title
+
     def value(self, row: str, column: str) -> Decimal | None:
         """The amount of a cell; None when blank or ——."""
         line = self.lines.get(row)
@@ -52,11 +71,30 @@ class TableData:
     def figure_count(self) -> int:
         return sum(len(line.values) for line in self.lines.values())
 
+    def headline(self) -> Decimal | None:
+        """The figure that sums the table up (its 合计, as the spec names it); None when blank."""
+        values = [self.value(row, column) for row, column in self.spec.headline]
+        present = [value for value in values if value is not None]
+        return sum(present, Decimal("0.00")) if present else None
+
 
 @dataclass
 class Dataset:
     year: int
     tables: dict[str, TableData] = field(default_factory=dict)  # spec key -> table
+    labels: dict[str, str] = field(default_factory=dict)  # family -> the department's own table number
 
     def get(self, key: str) -> TableData | None:
         return self.tables.get(key)
+
+    def family(self, family: str) -> TableData | None:
+        """The table of `family` in whichever form was read."""
+        return next((table for table in self.tables.values() if table.spec.family == family), None)
+
+    def label_of(self, family: str) -> str:
+        return self.labels.get(family, "")
+
+    def name_of(self, table: TableData) -> str:
+        """How messages name a table: its own number and title, 「表七「财政拨款“三公”经费支出决算表」」."""
+        label = self.label_of(table.spec.family)
+        return f"{label}「{table.title}」" if label else f"「{table.title}」"

@@ -95,3 +95,7 @@ class WorkbookUploadForm(forms.Form):
             year=data["year"],
             kind=data["kind"],
         )
+
+
+class UploadForm(forms.Form):
+    workbook = WorkbookField(label="决算公开表工作簿（.xlsx）")

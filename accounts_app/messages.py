@@ -21,12 +21,13 @@ MESSAGES: dict[str, str] = {
     "file.zip_method": "工作簿使用了 Excel 不使用的压缩方式（{part}），已拒绝。请在 Excel 中重新保存为 .xlsx 后再上传。",
     "file.no_tables": "工作簿中没有找到任何公开表。公开表按标题识别，例如“收入支出决算总表”“收入决算表”。",
     # Sheets and tables
-    "sheet.unrecognised": "工作表「{sheet}」未识别为公开表（前 {rows} 行中没有公开表标题），已忽略。",
+    "sheet.ignored": "{reason}",
+    "sheet.unsure": "{reason}",
     "sheet.too_many_rows": "工作表超过 {limit} 行，不像一张决算公开表，已拒绝。",
     "sheet.too_many_columns": "工作表的数据超出第 {limit} 列，不像一张决算公开表，已拒绝。",
-    "table.duplicate": "「{title}」出现在两个工作表中（另见工作表「{other}」）。每张表只能上传一次。",
+    "table.duplicate": "{reason}",
     "table.missing": "缺少{label}「{title}」。没有数据的表也须上传（保留表头，数据留空）。",
-    "table.form_unknown": "「{title}」的表头与已知的表式都不相符。",
+    "table.form_unknown": "{reason}",
     "table.not_in_set": "「{title}」不在本地区的公开表范围内，已一并导入。",
     "table.extra_rows": "表中只应有一行数据，第 {row} 行多出了数据。",
     # Header

@@ -9,18 +9,22 @@ from django.db.models import Count, QuerySet
 
 from .dataset import Dataset, LineData, TableData
 from .models import Disclosure, Figure, Line, Version
-from .specs import specs_for_year
+from .specs import get_table_set, specs_for_year
 
 
 def version_dataset(version: Version) -> Dataset:
-    """The figures of a version in three queries, whatever the size of its tables."""
+    """The figures of a version in three queries, whatever the size of its tables; each table
+    named by the number the workbook printed, else by its table set's."""
     year = version.disclosure.year.year
     specs = specs_for_year(year)
+    table_set = get_table_set(version.table_set)
     dataset = Dataset(year=year)
     tables = {}
     for table in version.tables.all():
+        spec = specs[table.table]
+        dataset.labels[spec.family] = table.printed_label or table_set.label_of(spec.family)
         tables[table.pk] = dataset.tables[table.table] = TableData(
-            spec=specs[table.table],
+            spec=spec,
             sheet=table.sheet_name,
             position=table.position,
             printed_title=table.printed_title,

@@ -1,13 +1,16 @@
 from django.urls import include, path
 
-from .views import narrative, public, work
+from .views import narrative, public, uploads, work
 
 work_patterns = [
     path("", work.dashboard, name="dashboard"),
     path("disclosures/<int:pk>/", work.disclosure_detail, name="disclosure"),
-    path("disclosures/<int:pk>/upload/", work.upload, name="upload"),
+    path("disclosures/<int:pk>/upload/", uploads.upload, name="upload"),
+    path("disclosures/<int:pk>/template.xlsx", uploads.template, name="template"),
     path("disclosures/<int:pk>/approval-date/", work.approval_date, name="approval_date"),
     path("versions/<int:pk>/", work.version_detail, name="version"),
+    path("versions/<int:pk>/sheets/", uploads.sheets, name="sheets"),
+    path("versions/<int:pk>/discard/", uploads.discard, name="discard"),
     path("versions/<int:pk>/submit/", work.submit, name="submit"),
     path("versions/<int:pk>/return/", work.return_version, name="return"),
     path("versions/<int:pk>/approve/", work.approve, name="approve"),

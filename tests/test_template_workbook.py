@@ -24,9 +24,9 @@ def _template(client, admin_user, disclosure) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(response.content))
 
 
-def _fill(book: openpyxl.Workbook, year: int, wanted: dict) -> int:
+def _fill(book: openpyxl.Workbook, year: int, wanted: dict, table_set) -> int:
     """Write the seed's figures into the template where its row keys stand; count them."""
-    specs = {spec.title: spec for spec in specs_for_year(year).values()}
+    specs = {spec.title: spec for spec in template_specs(table_set, year)}
     written = 0
     for sheet in book.worksheets:
         spec = specs[sheet.cell(2, 1).value]
@@ -66,7 +66,7 @@ def test_filled_template_imports_without_errors(client, admin_user, seed_disclos
     ]
 
     wanted = expected_figures(seed)
-    written = _fill(book, year, wanted)
+    written = _fill(book, year, wanted, table_set)
     assert written == sum(len(cells) for cells in wanted.values())
     buffer = io.BytesIO()
     book.save(buffer)

@@ -8,7 +8,7 @@ Blank cells count as zero; a rule whose cells are all blank is not evaluated.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, Decimal
 
 from ..dataset import Dataset, TableData
@@ -37,11 +37,29 @@ class Side:
 
 def check_dataset(dataset: Dataset) -> list[Problem]:
     problems: list[Problem] = []
+    names = _TableNames(dataset)
     for table in dataset.tables.values():
         for rule in table.spec.checks:
             if all(key in dataset.tables for key in _tables_of(rule)):
+                rule = replace(rule, text=rule.text.format_map(names))
                 problems.extend(_EVALUATORS[type(rule)](rule, dataset))
     return problems
+
+
+class _TableNames(dict):
+    """Fills a rule's {family} with the table's number as the department prints it, or, when
+    the dataset has none for it, its title: a rule never quotes a number the workbook does not use."""
+
+    def __init__(self, dataset: Dataset):
+        super().__init__()
+        self.dataset = dataset
+
+    def __missing__(self, family: str) -> str:
+        label = self.dataset.label_of(family)
+        if label:
+            return label
+        table = self.dataset.family(family)
+        return f"「{table.printed_title or table.spec.title}」" if table else f"「{family}」"
 
 
 def _tables_of(rule) -> set[str]:
@@ -85,7 +103,7 @@ def _where(table: TableData, row: str, column: str) -> str:
         row_text = f"「{label}」"
     else:
         row_text = f"{row}「{label}」" if label else row
-    return f"「{spec.title}」{row_text}「{spec.column(column).heading}」栏"
+    return f"{row_text}「{spec.column(column).heading}」栏"
 
 
 def _compare(dataset, rule_text, op, target: Side, other: Side, *, warning_only=False) -> list[Problem]:
@@ -127,6 +145,7 @@ def _compare(dataset, rule_text, op, target: Side, other: Side, *, warning_only=
             expected=params["expected"],
             found=params["found"],
             rule=rule_text,
+            where=dataset.name_of(table),
         )
     ]
 
@@ -174,6 +193,7 @@ def evaluate_hierarchy(rule: HierarchyRule, dataset: Dataset) -> list[Problem]:
                     table=rule.table,
                     row=code,
                     rule=rule.text,
+                    where=dataset.name_of(table),
                 )
             )
     groups: list[tuple[str, list[str]]] = []

@@ -50,7 +50,7 @@ def workbook_bytes(dataset: Dataset, table_set: TableSet, specs: list[TableSpec]
     book.remove(book.active)
     taken: set[str] = set()
     for spec in specs:
-        label = table_set.label_of(spec.family)
+        label = dataset.label_of(spec.family) or table_set.label_of(spec.family)
         sheet = book.create_sheet(_sheet_title(label, spec, taken))
         _write_table(sheet, spec, label, entity, dataset)
     book.properties.creator = "部门决算公开平台"
@@ -65,7 +65,8 @@ def _write_table(sheet, spec: TableSpec, label: str, entity: str, dataset: Datas
     columns = columns_of(spec)
     width = len(columns)
     sheet.cell(1, 1, label)
-    title = sheet.cell(2, 1, spec.title)
+    table = dataset.get(spec.key)
+    title = sheet.cell(2, 1, table.title if table is not None else spec.title)
     title.font, title.alignment = _TITLE, _CENTER
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     sheet.row_dimensions[2].height = 30

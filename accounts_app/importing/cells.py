@@ -50,11 +50,11 @@ def label_key(value) -> str:
     return key.replace('"', "")
 
 
-_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?\d+\)|\d+[、.]|\([一二三四五六七八九十]+\))")
+_ORDINAL = re.compile(r"^(?:其中:)?(?:[一二三四五六七八九十]+[、.]|\(?\d+\)|\d+[、.]|\([一二三四五六七八九十]+\))?(?:其中:)?")
 
 
 def row_label_key(value) -> str:
-    """A row label without its ordinal: "一、一般公共预算财政拨款收入" → "一般公共预算财政拨款收入"."""
+    """A row label without its ordinal or 「其中：」: "一、一般公共预算财政拨款收入" → "一般公共预算财政拨款收入"."""
     return _ORDINAL.sub("", label_key(value))
 
 

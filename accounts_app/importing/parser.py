@@ -1,169 +1,45 @@
-"""Reading the disclosure tables out of an opened workbook. Pure: no database.
+"""Reading one disclosure table out of a worksheet, once importing.identify (or the
+department) has said which table it is. Pure: no database.
 
-One table per worksheet, found by its title (never by sheet name, position or
-printed number). Around the data: the title, 公开NN表/表N, 部门/单位, 年度 and
-金额单位 rows, a multi-row (merged) header, an optional 栏次 row, and 注/说明 rows
-below. Columns are found by their header labels in the spec's order; rows by 行次,
-by label, or by subject code (in one column or split over 类/款/项).
+Around the data: the title, 公开NN表/表N, 部门/单位, 年度 and 金额单位 rows, a multi-row
+(merged) header, an optional 栏次 row, and 注/说明 rows below. Columns are found by their
+header labels (importing.header), in the spec's order where the sheet follows it and
+anywhere in the header where it does not (三公 printed item over 预算数 | 决算数); rows by
+行次, by label (the first row of that label not yet read), or by subject code (in one
+column or split over 类/款/项). Blocks after the first may be left out where the spec
+allows it (表06 in two or three blocks).
 
-Every problem is collected with its sheet and cell; nothing stops at the first one.
-
-Sheets titled 项目支出/部门整体支出绩效自评表 hold the 附件 of 第五部分: importing.performance
-reads them into plain dicts (ParseResult.evaluations), with the same bounds and formula check.
+Every problem is collected with its sheet, cell and the table's own number; nothing stops
+at the first one.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from itertools import islice
 
-from defusedxml import DefusedXmlException
 from openpyxl.utils import get_column_letter
 
-from ..dataset import Dataset, LineData, TableData
-from ..specs import TOTAL_ROW, Column, Role, RowKind, TableSet, TableSpec, Unit, specs_for_year
-from . import cells, performance
+from ..dataset import LineData, TableData
+from ..specs import TOTAL_ROW, Column, Role, RowKind, TableSpec, Unit
+from . import cells, header
 from .cells import CellValueError, Mark
-from .problems import ERROR, WARNING, Problem, WorkbookRejected
-from .workbook import MAX_COLUMNS, MAX_ROWS, TITLE_ROWS, OpenedWorkbook
+from .problems import ERROR, WARNING, Problem
+from .workbook import MAX_COLUMNS
 
 TOTAL_LABELS = {"合计", "总计"}
 NOTE_PREFIXES = ("注", "说明", "备注", "填报说明")
 _RULE_LINE = re.compile(r"^\d+\s*[行栏]")
-_TABLE_LABEL = re.compile(r"(公开\s*\d+\s*表|表\s*\d+)")
 _YEAR = re.compile(r"((?:19|20)\d{2})年度")
-_YEAR_CELL = re.compile(r"[(（]?((?:19|20)\d{2})年度?[)）]?")
-_META_KEY = re.compile(r"(部门名称|单位名称|编制单位|填报单位|金额单位|填报日期|报送日期|部门|单位)[:：]")
 _ENTITY_KEYS = {"部门名称", "单位名称", "编制单位", "填报单位", "部门", "单位"}
 _MONEY_UNITS = {"万元": False, "元": True}
 _COUNT_UNIT = re.compile(r"^[台辆套个人次、,，/]+$")
-_HEADER_SKIP = {"栏次", "行次"}
+_HEADER_SKIP = header.NUMBER_ROW_WORDS
 _SPLIT_LABELS = ("类", "款", "项")
 
 
-@dataclass
-class Expectation:
-    """What the uploader said the workbook is: checked against what it prints."""
-
-    entity_names: set[str]
-    entity_label: str
-    year: int
-    table_set: TableSet
-    known_codes: dict[RowKind, set[str]] = field(default_factory=dict)
-    catalog_year: int | None = None
-
-
-@dataclass
-class ParseResult:
-    dataset: Dataset
-    problems: list[Problem]
-    evaluations: list[dict] = field(default_factory=list)  # 绩效自评表, shaped like evaluation_data()
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == WARNING]
-
-
-def address(row: int, column: int) -> str:
-    """Zero-based indexes to an A1 reference."""
-    return f"{get_column_letter(column + 1)}{row + 1}"
-
-
-def parse_workbook(opened: OpenedWorkbook, expectation: Expectation) -> ParseResult:
-    specs = specs_for_year(expectation.year)
-    dataset = Dataset(year=expectation.year)
-    problems: list[Problem] = []
-    evaluations: list[dict] = []
-    found_in: dict[str, str] = {}  # family -> sheet
-    for position, sheet_name in enumerate(opened.sheet_names):
-        try:
-            family, table = _parse_sheet(opened, sheet_name, position, specs, expectation, problems, evaluations)
-        except DefusedXmlException:
-            raise WorkbookRejected("file.unsafe_xml") from None
-        except (WorkbookRejected, MemoryError):
-            raise
-        except Exception:  # malformed sheet XML surfaces lazily while iterating
-            raise WorkbookRejected("file.corrupt") from None
-        if family is None:
-            continue
-        if table is None:  # the table is there, its problems are reported: it is not missing
-            found_in.setdefault(family, sheet_name)
-            continue
-        if family in found_in:
-            problems.append(
-                Problem(ERROR, "table.duplicate", {"title": table.spec.title, "other": found_in[family]}, sheet=sheet_name)
-            )
-            continue
-        found_in[family] = sheet_name
-        dataset.tables[table.spec.key] = table
-        if family not in expectation.table_set.families:
-            problems.append(Problem(WARNING, "table.not_in_set", {"title": table.spec.title}, sheet=sheet_name))
-
-    if not found_in and not any(p.is_error for p in problems):
-        raise WorkbookRejected("file.no_tables")
-    for number, family in enumerate(expectation.table_set.families, start=1):
-        if family not in found_in:
-            title = next(spec.title for spec in specs.values() if spec.family == family)
-            label = expectation.table_set.label_format.format(number=number)
-            problems.append(Problem(ERROR, "table.missing", {"title": title, "label": label}, table=family))
-    return ParseResult(dataset=dataset, problems=problems, evaluations=evaluations)
-
-
-def _identify(rows: list[tuple], specs: dict[str, TableSpec]) -> tuple[int, str, list[TableSpec]] | None:
-    """The title row, the title as printed, and the specs carrying that title."""
-    titles = [(cells.label_key(title), spec) for spec in specs.values() for title in spec.titles]
-    found: list[tuple[int, str, str]] = []  # (row, printed title, matched title key)
-    for r, row in enumerate(rows):
-        for value in row:
-            if not isinstance(value, str):
-                continue
-            key = cells.label_key(value)
-            if not key or len(key) > 80 or key.startswith(NOTE_PREFIXES):
-                continue
-            matches = [t for t, _ in titles if t in key]
-            if matches:
-                found.append((r, cells.text(value), max(matches, key=len)))
-    if not found or len({match for _, _, match in found}) > 1:
-        return None  # no title, or a list of titles (a contents page)
-    row, printed, match = found[0]
-    candidates = [spec for t, spec in titles if t == match]
-    return row, printed, list(dict.fromkeys(candidates))
-
-
-def _parse_sheet(opened, sheet_name, position, specs, expectation, problems, evaluations) -> tuple[str | None, TableData | None]:
-    """The family of the table the sheet holds (None: not a table) and the table, if it reads.
-    A sheet of 绩效自评表 adds them to `evaluations` instead."""
-    iterator = opened.rows(sheet_name)
-    head = list(islice(iterator, TITLE_ROWS))
-    identified = _identify(head, specs)
-    if identified is None:
-        if performance.is_evaluation_sheet(head):
-            _parse_evaluations(opened, sheet_name, problems, evaluations)
-        else:
-            problems.append(Problem(WARNING, "sheet.unrecognised", {"sheet": sheet_name, "rows": TITLE_ROWS}, sheet=sheet_name))
-        return None, None
-    title_row, printed_title, candidates = identified
-    rows = head + list(iterator)
-    if len(rows) > MAX_ROWS:
-        problems.append(Problem(ERROR, "sheet.too_many_rows", {"limit": MAX_ROWS}, sheet=sheet_name))
-        return candidates[0].family, None
-    spec = _choose_form(candidates, rows[title_row : title_row + 9])
-    if spec is None:
-        problems.append(Problem(ERROR, "table.form_unknown", {"title": candidates[0].title}, sheet=sheet_name))
-        return candidates[0].family, None
-    sheet_problems = _formula_problems(opened, sheet_name, rows)
-    table = SheetParser(spec, sheet_name, position, rows, title_row, printed_title, expectation, sheet_problems).parse()
-    problems.extend(sheet_problems)
-    return spec.family, table
-
-
-def _formula_problems(opened, sheet_name: str, rows: list[tuple]) -> list[Problem]:
+def formula_problems(opened, sheet_name: str, rows: list[tuple]) -> list[Problem]:
     """A formula without its cached value reads as blank: say so, never guess."""
     formulas = opened.formulas(sheet_name, len(rows)) if opened.has_formulas(sheet_name) else {}
     return [
@@ -173,28 +49,9 @@ def _formula_problems(opened, sheet_name: str, rows: list[tuple]) -> list[Proble
     ]
 
 
-def _parse_evaluations(opened, sheet_name: str, problems: list[Problem], evaluations: list[dict]) -> None:
-    rows = performance.sheet_rows(opened, sheet_name)
-    if len(rows) > MAX_ROWS:
-        problems.append(Problem(ERROR, "sheet.too_many_rows", {"limit": MAX_ROWS}, sheet=sheet_name))
-        return
-    sheet_problems = _formula_problems(opened, sheet_name, rows)
-    found, reading_problems = performance.parse_sheet(sheet_name, rows)
-    problems.extend(sheet_problems + reading_problems)
-    if not sheet_problems:
-        evaluations.extend(found)
-
-
-def _choose_form(candidates: list[TableSpec], top_rows: list[tuple]) -> TableSpec | None:
-    if len(candidates) == 1:
-        return candidates[0]
-    keys = (cells.label_key(v) for row in top_rows for v in row if v is not None)
-    text = "".join(key for key in keys if not key.startswith(NOTE_PREFIXES))
-    matching = [spec for spec in candidates if all(word in text for word in spec.signature)]
-    if len(matching) <= 1:
-        return matching[0] if matching else None
-    # Data rows may repeat another form's words (表09 rows name 因公出国): the header comes first.
-    return min(matching, key=lambda spec: max(text.find(word) for word in spec.signature))
+def address(row: int, column: int) -> str:
+    """Zero-based indexes to an A1 reference."""
+    return f"{get_column_letter(column + 1)}{row + 1}"
 
 
 @dataclass
@@ -207,16 +64,22 @@ class Placed:
 
 
 class SheetParser:
-    def __init__(self, spec, sheet, position, rows, title_row, printed_title, expectation, problems):
+    """`label` is the table's number in the region's table set, used until the sheet prints its own;
+    `title_row` is -1 for a sheet without a title (mapped by the department)."""
+
+    def __init__(self, spec, sheet, position, rows, title_row, printed_title, expectation, problems, label=""):
         self.spec: TableSpec = spec
         self.sheet: str = sheet
         self.rows: list[tuple] = rows
         self.title_row: int = title_row
-        self.expectation: Expectation = expectation
+        self.expectation = expectation  # importing.reader.Expectation
         self.problems: list[Problem] = problems
+        self.label: str = label
         self.table = TableData(spec=spec, sheet=sheet, position=position, printed_title=printed_title)
         self.in_yuan = False
         self.number_row: int | None = None
+        self.header_cells: set[tuple[int, int]] = set()  # header labels printed on a data row
+        self._row_labels = {cells.row_label_key(label) for row in spec.fixed_rows for label in row.labels if label}
 
     # -- reporting -------------------------------------------------------------------
     def error(self, code, r=None, c=None, /, **params):
@@ -227,6 +90,8 @@ class SheetParser:
 
     def _report(self, severity, code, r, c, params):
         cell = address(r, c) if r is not None and c is not None else ""
+        title = self.table.printed_title or self.spec.title
+        label = self.table.printed_label or self.label
         self.problems.append(
             Problem(
                 severity,
@@ -234,7 +99,8 @@ class SheetParser:
                 params,
                 sheet=self.sheet,
                 cell=cell,
-                table=self.spec.key,
+                table=self.spec.stores_as or self.spec.key,
+                where=f"{label}「{title}」" if label else f"「{title}」",
                 expected=str(params.get("expected", "")),
                 found=str(params.get("found", "")),
             )
@@ -248,7 +114,7 @@ class SheetParser:
     def parse(self) -> TableData | None:
         header_start = self._read_meta()
         if header_start is None:
-            self.error("header.missing_column", self.title_row, 0, column=self.spec.blocks[0].columns[0].label)
+            self.error("header.missing_column", max(self.title_row, 0), 0, column=self.spec.blocks[0].columns[0].label)
             return None
         data_start = self._find_data_start(header_start)
         placed = self._place_columns(header_start, data_start)
@@ -268,43 +134,27 @@ class SheetParser:
     # -- title, 公开NN表, 部门, 年度, 单位 ------------------------------------------------
     def _read_meta(self) -> int | None:
         """Read the rows from the title down to the header; return the header's first row."""
-        self._read_meta_row(self.title_row)
-        for r in range(self.title_row + 1, min(len(self.rows), self.title_row + 10)):
+        if self.title_row >= 0:
+            self._read_meta_row(self.title_row)
+        for r in range(self.title_row + 1, min(len(self.rows), self.title_row + 11)):
             texts = self._row_texts(r)
             if not texts:
                 continue
-            if all(self._is_meta(text) for _, text in texts):
+            if all(header.is_meta(text) for _, text in texts):
                 self._read_meta_row(r)
                 continue
             return r
         return None
 
-    @staticmethod
-    def _meta_pairs(compact: str) -> list[tuple[str, str]]:
-        """"部门名称：A单位：万元" → [("部门名称", "A"), ("单位", "万元")]."""
-        keys = list(_META_KEY.finditer(compact))
-        return [
-            (key.group(1), compact[key.end() : keys[i + 1].start() if i + 1 < len(keys) else len(compact)])
-            for i, key in enumerate(keys)
-        ]
-
-    def _is_meta(self, text: str) -> bool:
-        compact = cells.compact(text)
-        return bool(
-            (_META_KEY.match(compact) and self._meta_pairs(compact))
-            or re.fullmatch(r"[(（]?(?:公开\d+表|表\d+)[)）]?", compact)
-            or _YEAR_CELL.fullmatch(compact)
-        )
-
     def _read_meta_row(self, r: int):
         for c, text in self._row_texts(r):
             compact = cells.compact(text)
-            if label := _TABLE_LABEL.search(compact):
+            if label := header.TABLE_LABEL.search(compact):
                 self.table.printed_label = self.table.printed_label or label.group(1)
-            year = _YEAR.search(compact) or _YEAR_CELL.fullmatch(compact)
+            year = _YEAR.search(compact) or header.YEAR_CELL.fullmatch(compact)
             if year and int(year.group(1)) != self.expectation.year:
                 self.error("meta.year_mismatch", r, c, expected=self.expectation.year, found=int(year.group(1)))
-            for key, value in self._meta_pairs(compact) if _META_KEY.match(compact) else ():
+            for key, value in header.meta_pairs(compact) if header.META_KEY.match(compact) else ():
                 if key == "金额单位" or (key == "单位" and (value in _MONEY_UNITS or _COUNT_UNIT.match(value))):
                     self._read_unit(r, c, value)
                 elif key in _ENTITY_KEYS and value:
@@ -349,8 +199,11 @@ class SheetParser:
         if kind in (RowKind.SUBJECT, RowKind.ECONOMIC):
             code = cells.compact(first)
             return code in TOTAL_LABELS or code.isdigit()
-        if kind is RowKind.LINE:
-            return any(cells.int_like(self.rows[r][c]) is not None for c, _ in texts)
+        if kind is RowKind.LINE:  # a 行次, a figure, or starting with the label of one of the table's rows
+            return cells.row_label_key(texts[0][1]) in self._row_labels or any(
+                cells.int_like(self.rows[r][c]) is not None or isinstance(self.rows[r][c], float) or _is_number_text(text)
+                for c, text in texts
+            )
         return any(isinstance(self.rows[r][c], (int, float)) or _is_number_text(t) for c, t in texts)
 
     def _find_data_start(self, header_start: int) -> int:
@@ -364,45 +217,70 @@ class SheetParser:
                 return r
         return limit
 
-    def _header_texts(self, header_start: int, data_start: int) -> list[str]:
-        texts = [""] * MAX_COLUMNS
-        for r in range(header_start, data_start):
-            for c, value in enumerate(self.rows[r][:MAX_COLUMNS]):
-                if value is None:
-                    continue
-                word = cells.label_key(value)
-                if r == self.number_row and (cells.int_like(value) is not None or word in _HEADER_SKIP):
-                    continue
-                texts[c] += word
-        return texts
-
     def _place_columns(self, header_start: int, data_start: int) -> list[list[Placed]] | None:
-        texts = self._header_texts(header_start, data_start)
-        position = 0
-        placed_blocks: list[list[Placed]] = []
-        for block in self.spec.blocks:
-            placed: list[Placed] = []
-            for column in block.columns:
-                found = self._find_column(column, texts, position)
-                if found is None:
-                    if column.optional:
-                        continue
-                    self.error("header.missing_column", header_start, position, column=column.heading)
-                    return None
-                placed.append(found)
-                position = found.index + (3 if found.split else 1)
-            placed_blocks.append(placed)
-        self._check_numbers(placed_blocks)
-        return None if self.failed else placed_blocks
+        placed, missing, position = self._try_place(header_start, data_start)
+        if missing is not None and data_start < len(self.rows):
+            # Some templates print the lowest header labels in the 合计 row (上海: 本年支出 over
+            # 合计 | 基本支出 | 项目支出 on the row of the table's 合计): read that row as header too.
+            retry, still_missing, _ = self._try_place(header_start, data_start, extended=True)
+            if still_missing is None:
+                placed, missing = retry, None
+                self.header_cells = {
+                    (data_start, p.index) for block in placed for p in block
+                    if p.column.is_value and cells.int_like(self.rows[data_start][p.index]) is None
+                    and cells.text(self.rows[data_start][p.index]) and not _is_number_text(cells.text(self.rows[data_start][p.index]))
+                }
+        if missing is not None:
+            self.error("header.missing_column", header_start, position, column=missing.heading)
+            return None
+        self._check_numbers(placed)
+        return None if self.failed else placed
 
-    def _find_column(self, column: Column, texts: list[str], start: int) -> Placed | None:
-        labels = [cells.label_key(label) for label in column.labels]
+    def _try_place(self, header_start: int, header_end: int, extended: bool = False) -> tuple[list[list[Placed]], Column | None, int]:
+        """Every block's columns in the header rows [header_start, header_end) — `extended`: or
+        with the next row's labels too —, or the first column that is not there (a block after
+        the first may be missing where the spec allows)."""
+        texts = [header.header_texts(self.rows, header_start, header_end, MAX_COLUMNS, number_row=self.number_row)]
+        if extended:
+            texts.append(header.header_texts(self.rows, header_start, header_end + 1, MAX_COLUMNS, number_row=self.number_row))
+        position = 0
+        taken: set[int] = set()
+        placed_blocks: list[list[Placed]] = []
+        for n, block in enumerate(self.spec.blocks):
+            placed: list[Placed] = []
+            missing = None
+            for column in block.columns:
+                found = self._find_column(column, texts, position, taken)
+                if found is None:
+                    if not column.optional:
+                        missing = column
+                        break
+                    continue
+                placed.append(found)
+                taken.update(range(found.index, found.index + (3 if found.split else 1)))
+                position = max(position, found.index + (3 if found.split else 1))
+            if missing is not None:
+                if n and self.spec.optional_blocks and not any(p.column.is_value for p in placed):
+                    break  # the sheet prints fewer blocks than the spec allows
+                return placed_blocks, missing, position
+            placed_blocks.append(placed)
+        return placed_blocks, None, position
+
+    def _find_column(self, column: Column, variants: list[list[str]], start: int, taken: set[int]) -> Placed | None:
+        """The first header column from `start` on whose label names `column` exactly; failing
+        that, the first anywhere not yet taken whose labels compose it (group and label).
+        `variants`: the header's column labels, read over one or more spans of rows."""
         for c in range(start, MAX_COLUMNS):
-            if column.role is Role.CODE and self.spec.row_kind is RowKind.SUBJECT and c + 2 < MAX_COLUMNS:
-                if all(texts[c + i].endswith(word) for i, word in enumerate(_SPLIT_LABELS)):
-                    return Placed(column, c, split=True)
-            if texts[c] and any(texts[c].endswith(label) for label in labels):
-                return Placed(column, c)
+            for texts in variants:
+                if column.role is Role.CODE and self.spec.row_kind is RowKind.SUBJECT and c + 2 < MAX_COLUMNS:
+                    if all(texts[c + i].endswith(word) for i, word in enumerate(_SPLIT_LABELS)):
+                        return Placed(column, c, split=True)
+                if c not in taken and header.column_match(column, texts[c]) == header.EXACT:
+                    return Placed(column, c)
+        if column.is_value:
+            for c in range(MAX_COLUMNS):
+                if c not in taken and any(header.column_match(column, texts[c]) for texts in variants):
+                    return Placed(column, c)
         return None
 
     def _check_numbers(self, placed_blocks: list[list[Placed]]):
@@ -480,7 +358,7 @@ class SheetParser:
     def _read_block_row(self, r: int, block, placed: list[Placed]):
         values = [p for p in placed if p.column.is_value]
         keys = {p.column.role: p for p in placed if not p.column.is_value}
-        has_values = any(cells.text(self.rows[r][p.index]) for p in values)
+        has_values = any(cells.text(self.rows[r][p.index]) for p in values if (r, p.index) not in self.header_cells)
         kind = self.spec.row_kind
         if kind is RowKind.SINGLE:
             key, label = self.spec.blocks[0].rows[0].key, ""
@@ -528,8 +406,8 @@ class SheetParser:
                 self.error("row.unknown_label", r, label_cell.index if label_cell else 0, found="")
             return None
         wanted = cells.row_label_key(label)
-        for row in block.rows:
-            if not row.spacer and wanted in {cells.row_label_key(text) for text in row.labels}:
+        for row in block.rows:  # a label printed twice (表04 一般公共预算财政拨款) names the next such row
+            if not row.spacer and row.key not in self._seen and wanted in {cells.row_label_key(text) for text in row.labels}:
                 return row.key, label
         self.error("row.unknown_label", r, label_cell.index if label_cell else 0, found=label)
         return None
@@ -588,6 +466,8 @@ class SheetParser:
             self._carry = {"class": code[:3], "section": code}
 
     def _store_value(self, line: LineData, column: Column, r: int, c: int):
+        if (r, c) in self.header_cells:
+            return
         value = self.rows[r][c]
         unit = self.spec.row(line.key).unit if self.spec.row(line.key) and self.spec.row(line.key).unit else column.unit
         try:

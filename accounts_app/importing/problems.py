@@ -23,10 +23,12 @@ class Problem:
     expected: str = ""
     found: str = ""
     rule: str = ""
+    where: str = ""  # the table by its own number and title: 表七「财政拨款“三公”经费支出决算表」
 
     @property
     def message(self) -> str:
-        return messages.render(self.code, **self.params)
+        text = messages.render(self.code, **self.params)
+        return f"{self.where}：{text}" if self.where and self.where not in text else text
 
     @property
     def is_error(self) -> bool:

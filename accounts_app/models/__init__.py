@@ -1,5 +1,5 @@
 from .catalog import EconomicSubject, FunctionSubject
-from .disclosure import Disclosure, Version
+from .disclosure import Disclosure, SheetMapping, Version
 from .figures import Figure, Finding, Line, VersionTable
 from .narrative import (
     ExtraSection,
@@ -36,6 +36,7 @@ __all__ = [
     "FiscalYear",
     "Line",
     "Region",
+    "SheetMapping",
     "Unit",
     "Version",
     "VersionTable",

@@ -95,6 +95,7 @@ class Version(models.Model):
         RETURNED = "returned", "退回"
         APPROVED = "approved", "审核通过"
         PUBLISHED = "published", "已公开"
+        DISCARDED = "discarded", "已作废"
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="versions", verbose_name="决算公开")
     number = models.PositiveIntegerField("版本号")
@@ -136,6 +137,10 @@ class Version(models.Model):
     figure_count = models.PositiveIntegerField(
         "数据个数", default=0, editable=False, help_text="导入时写入：各表数据个数之和。"
     )
+    reading = models.JSONField(
+        "读取情况", default=list, blank=True, editable=False,
+        help_text="导入时写入：每个工作表读作哪张表（本部门的表号和标题）、行数、数据个数、合计，或未读取的原因。",
+    )
 
     class Meta:
         verbose_name = "版本"
@@ -153,3 +158,23 @@ class Version(models.Model):
 
     def __str__(self):
         return f"{self.disclosure} 第{self.number}版"
+
+
+class SheetMapping(models.Model):
+    """What a department said a sheet of its workbooks is, applied to its later uploads."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="sheet_mappings", verbose_name="部门")
+    sheet_name = models.CharField("工作表名称", max_length=100)
+    table = models.CharField("读作", max_length=40, blank=True, help_text="公开表的内部键；留空表示不是公开表。")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="指定人"
+    )
+    created_at = models.DateTimeField("指定时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "工作表对应"
+        verbose_name_plural = "工作表对应"
+        constraints = [models.UniqueConstraint(fields=["department", "sheet_name"], name="sheet_mapping_unique_sheet")]
+
+    def __str__(self):
+        return f"{self.department} · {self.sheet_name}"

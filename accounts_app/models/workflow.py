@@ -81,6 +81,8 @@ class AuditEntry(models.Model):
         COMMENT = "comment", "审核意见"
         EXPLAIN = "explain", "说明提示"
         DEADLINE = "deadline", "登记批复日期"
+        MAP = "map", "指定工作表"
+        DISCARD = "discard", "作废草稿"
 
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

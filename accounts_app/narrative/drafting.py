@@ -462,7 +462,11 @@ def gov_fund(ctx: Context, b: Builder) -> None:
 
 
 def soe(ctx: Context, b: Builder) -> None:
-    _budget_fund(ctx, b, SOE_CAPITAL, "国有资本经营预算财政拨款", "capital_initial_budget", ("total",))
+    """Either form of the table: 支出 only (older order) or 收入支出 (newer order)."""
+    table = ctx.dataset.family(SOE_CAPITAL)
+    key = table.spec.key if table is not None else SOE_CAPITAL
+    columns = tuple(c.key for c in table.spec.value_columns if c.key in ("opening", "income", "total", "closing")) if table else ("total",)
+    _budget_fund(ctx, b, key, "国有资本经营预算财政拨款", "capital_initial_budget", columns)
 
 
 # The 三公 items: fact code, label, 12-column keys, detail rows.

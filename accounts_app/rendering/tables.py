@@ -38,6 +38,11 @@ class RenderedTable:
         return mark_safe("".join(_row_html(row) for row in self.rows))
 
     @property
+    def title(self) -> str:
+        """The title as the department prints it (the region's wording), else the spec's."""
+        return self.table.title if self.table is not None else self.spec.title
+
+    @property
     def note(self) -> str:
         return self.spec.empty_note if self.is_empty and self.spec.empty_note else self.spec.note
 
@@ -51,7 +56,10 @@ def render_table(spec: TableSpec, table: TableData | None, label: str) -> Render
 def render_dataset(dataset: Dataset, table_set: TableSet) -> list[RenderedTable]:
     """Every table the version holds, in the region's order."""
     keys = [key for key in ordered_keys(table_set, dataset.year) if key in dataset.tables]
-    return [render_table(dataset.tables[key].spec, dataset.tables[key], table_set.label_of(dataset.tables[key].spec.family)) for key in keys]
+    return [
+        render_table(table.spec, table, dataset.label_of(table.spec.family) or table_set.label_of(table.spec.family))
+        for table in (dataset.tables[key] for key in keys)
+    ]
 
 
 def cell_text(value) -> str:

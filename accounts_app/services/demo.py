@@ -40,6 +40,9 @@ DEMO_DISCLOSURES = (
     DemoDisclosure("seed_000.xlsx", "新乡市凤泉区", "新乡市凤泉区医疗保障局", 2023, "department", "fengquan", "fengquan-czj"),
     DemoDisclosure("seed_001.xlsx", "武汉市青山区", "武汉市青山区医疗保障局", 2022, "department", "qingshan", "qingshan-czj"),
     DemoDisclosure("seed_002.xlsx", "南昌市红谷滩区", "南昌市红谷滩区医疗保障局", 2023, "unit", "honggutan", "honggutan-czj"),
+    DemoDisclosure(
+        "seed_shanghai_2024.xlsx", "上海市普陀区", "中共上海市普陀区委社会工作部", 2024, "department", "putuo", "putuo-czj"
+    ),
 )
 
 ACCOUNTANT_PERMISSIONS = (

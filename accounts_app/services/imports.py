@@ -1,9 +1,11 @@
 """Importing a workbook into a new version of a disclosure.
 
-open (bounded) → parse (pure) → check (pure) → store (one transaction).
-Reading problems (a missing table, a bad cell, a wrong year …) reject the upload and
-store nothing. Checker findings are stored with the new version: errors there keep
-the version from being submitted, they do not lose the upload.
+open (bounded) → read (pure) → check (pure) → store (one transaction).
+Only a file that cannot be opened safely stores nothing. Whatever was read is stored as
+a draft with every problem as a finding — a missing or unreadable table, a bad cell, a
+sheet the portal could not identify, a 勾稽关系 that fails: errors block submission, not
+storage. What each sheet was read as (or why it was not) is kept with the version.
+What the department said its sheets are (SheetMapping) applies to every upload.
 
 The 绩效自评表 of 第五部分 附件 come with the workbook when it has them (then they replace
 the previous version's); otherwise the previous version's are carried forward. Either
@@ -22,30 +24,29 @@ from django.db import transaction
 from ..checking import check_dataset
 from ..checking.performance import evaluation_problems, performance_findings_refresh
 from ..dataset import Dataset
-from ..importing.parser import Expectation, parse_workbook
 from ..importing.problems import Problem, WorkbookRejected, sort_key
+from ..importing.reader import Expectation, SheetReading, parse_workbook
 from ..importing.workbook import open_workbook
-from ..models import Disclosure, EconomicSubject, Figure, Finding, FunctionSubject, Line, Version, VersionTable
+from ..models import (
+    Disclosure,
+    EconomicSubject,
+    Figure,
+    Finding,
+    FunctionSubject,
+    Line,
+    SheetMapping,
+    Version,
+    VersionTable,
+)
 from ..specs import RowKind, get_table_set
 from .narrative import copy_forward, store_evaluation
-
-
-@dataclass
-class TableSummary:
-    key: str
-    title: str
-    label: str
-    sheet: str
-    printed_label: str
-    rows: int
-    figures: int
 
 
 @dataclass
 class ImportOutcome:
     version: Version | None
     problems: list[Problem] = field(default_factory=list)
-    tables: list[TableSummary] = field(default_factory=list)
+    sheets: list[SheetReading] = field(default_factory=list)  # what each sheet was read as
     evaluations: list[str] = field(default_factory=list)  # the 绩效自评表 read, by name
 
     @property
@@ -61,7 +62,8 @@ class ImportOutcome:
         return [p for p in self.problems if not p.is_error]
 
 
-def expectation_for(disclosure: Disclosure) -> Expectation:
+def expectation_for(disclosure: Disclosure, mapping: dict[str, str] | None = None) -> Expectation:
+    """What the workbook should be; `mapping` (sheet → table) adds to what the department said before."""
     year = disclosure.year.year
     functions = FunctionSubject.objects.for_year(year)
     catalog_year = functions.values_list("year__year", flat=True).first()
@@ -75,52 +77,52 @@ def expectation_for(disclosure: Disclosure) -> Expectation:
             RowKind.ECONOMIC: set(EconomicSubject.objects.for_year(year).values_list("code", flat=True)),
         },
         catalog_year=catalog_year,
+        mapping={**sheet_mapping(disclosure), **(mapping or {})},
     )
 
 
-def summarise(dataset: Dataset, disclosure: Disclosure) -> list[TableSummary]:
-    table_set = get_table_set(disclosure.region.table_set)
-    return [
-        TableSummary(
-            key=table.spec.key,
-            title=table.spec.title,
-            label=table_set.label_of(table.spec.family),
-            sheet=table.sheet,
-            printed_label=table.printed_label,
-            rows=len(table.lines),
-            figures=table.figure_count,
-        )
-        for table in sorted(dataset.tables.values(), key=lambda t: t.position)
-    ]
+def sheet_mapping(disclosure: Disclosure) -> dict[str, str]:
+    """What the department said its sheets are: sheet name → table key ("" for not a table)."""
+    return dict(SheetMapping.objects.filter(department=disclosure.department_id).values_list("sheet_name", "table"))
 
 
-def workbook_import(*, disclosure: Disclosure, data: bytes, filename: str, user=None) -> ImportOutcome:
-    """Read, check and store an uploaded workbook as the disclosure's next version."""
+def workbook_import(
+    *, disclosure: Disclosure, data: bytes, filename: str, user=None, mapping: dict[str, str] | None = None
+) -> ImportOutcome:
+    """Read, check and store an uploaded workbook as the disclosure's next version (a draft).
+    Nothing is stored only when the file cannot be opened safely."""
     try:
         opened = open_workbook(data)
     except WorkbookRejected as rejected:
         return ImportOutcome(version=None, problems=[rejected.problem])
     try:
-        result = parse_workbook(opened, expectation_for(disclosure))
+        result = parse_workbook(opened, expectation_for(disclosure, mapping))
     except WorkbookRejected as rejected:
         return ImportOutcome(version=None, problems=[rejected.problem])
     finally:
         opened.close()
-    tables = summarise(result.dataset, disclosure)
     names = [evaluation["name"] for evaluation in result.evaluations]
-    if result.errors:
-        return ImportOutcome(version=None, problems=sorted(result.problems, key=sort_key), tables=tables, evaluations=names)
     problems = sorted(result.problems + check_dataset(result.dataset), key=sort_key)
     version = store_version(
         disclosure=disclosure, dataset=result.dataset, problems=problems, data=data, filename=filename, user=user,
-        evaluations=result.evaluations,
+        evaluations=result.evaluations, reading=[sheet.as_dict() for sheet in result.sheets],
     )
     recomputed = [p for evaluation in result.evaluations for p in evaluation_problems(evaluation)]
-    return ImportOutcome(version=version, problems=sorted(problems + recomputed, key=sort_key), tables=tables, evaluations=names)
+    return ImportOutcome(
+        version=version, problems=sorted(problems + recomputed, key=sort_key), sheets=result.sheets, evaluations=names
+    )
 
 
 def store_version(
-    *, disclosure, dataset: Dataset, problems: list[Problem], data: bytes, filename: str, user=None, evaluations: Sequence[dict] = ()
+    *,
+    disclosure,
+    dataset: Dataset,
+    problems: list[Problem],
+    data: bytes,
+    filename: str,
+    user=None,
+    evaluations: Sequence[dict] = (),
+    reading: Sequence[dict] = (),
 ) -> Version:
     """The figures, findings and 绩效自评表 of an accepted workbook as the next version."""
     with transaction.atomic():
@@ -135,6 +137,7 @@ def store_version(
             source_name=filename[:255],
             source_sha256=hashlib.sha256(data).hexdigest(),
             source_size=len(data),
+            reading=list(reading),
         )
         version.source_file.save(filename, ContentFile(data), save=False)
         try:

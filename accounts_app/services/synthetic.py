@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from ..checking import check_dataset, evaluate
 from ..dataset import Dataset, LineData
-from ..importing.parser import Expectation, parse_workbook
+from ..importing.reader import Expectation, parse_workbook
 from ..importing.workbook import open_workbook
 from ..models import (
     Department,

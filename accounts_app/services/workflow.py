@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import caching
-from ..models import AuditEntry, Comment, Disclosure, Finding, Membership, Notification, Version
+from ..models import AuditEntry, Comment, Disclosure, Finding, Membership, Notification, SheetMapping, Version
 from ..narrative.drafting import draft_sections, sections_to_data
 from ..selectors import version_dataset
 from ..specs.key_figures import key_figures
@@ -90,13 +90,52 @@ def _require(version: Version, *states: str) -> None:
 
 
 def version_upload(*, disclosure: Disclosure, data: bytes, filename: str, actor: Actor) -> ImportOutcome:
-    """Import a workbook as the next version; a failure stores nothing and logs nothing."""
+    """Import a workbook as the next version (a draft, whatever its findings); a file that
+    cannot be opened safely stores nothing and logs nothing."""
     outcome = workbook_import(disclosure=disclosure, data=data, filename=filename, user=actor.user)
     if outcome.accepted:
         published = disclosure.versions.filter(status=Status.PUBLISHED).exists()
         detail = f"上传第 {outcome.version.number} 版（{filename}）" + ("，用于更正已公开的决算" if published else "")
         audit(actor, Action.UPLOAD, disclosure, outcome.version, detail)
     return outcome
+
+
+def version_remap(*, version: Version, choices: dict[str, str], actor: Actor) -> Version:
+    """The department says what some sheets are (sheet → table key, "" for not a table): the
+    choice is remembered for its later uploads, the same workbook is read again as the next
+    version, and the draft it replaces is discarded."""
+    with transaction.atomic():
+        version = _locked(version)
+        _require(version, Status.DRAFT, Status.RETURNED)
+        disclosure = version.disclosure
+        for sheet, table in choices.items():
+            SheetMapping.objects.update_or_create(
+                department=disclosure.department, sheet_name=sheet[:100], defaults={"table": table, "created_by": actor.user}
+            )
+        named = "；".join(f"工作表「{sheet}」{'→ ' + table if table else '不是公开表'}" for sheet, table in choices.items())
+        audit(actor, Action.MAP, disclosure, version, f"指定：{named}")
+        with version.source_file.open("rb") as handle:
+            data = handle.read()
+        outcome = version_upload(disclosure=disclosure, data=data, filename=version.source_name, actor=actor)
+        if not outcome.accepted:  # the same file opened before: only a storage failure gets here
+            raise TransitionRefused("无法重新读取该版本的工作簿。")
+        _discard(version, actor, f"按指定的工作表重新读取为第 {outcome.version.number} 版")
+    return outcome.version
+
+
+def version_discard(*, version: Version, actor: Actor) -> Version:
+    """An unsubmitted draft leaves the lists; its file and its audit entries remain."""
+    with transaction.atomic():
+        version = _locked(version)
+        _require(version, Status.DRAFT, Status.RETURNED)
+        _discard(version, actor, "")
+    return version
+
+
+def _discard(version: Version, actor: Actor, why: str) -> None:
+    version.status = Status.DISCARDED
+    version.save(update_fields=["status"])
+    audit(actor, Action.DISCARD, version.disclosure, version, f"作废第 {version.number} 版" + (f"（{why}）" if why else ""))
 
 
 @transaction.atomic

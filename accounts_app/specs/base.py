@@ -35,6 +35,16 @@ class Role(str, Enum):
 
 TOTAL_ROW = "total"  # row key of the 合计 row of subject tables
 
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_ordinal(number: int) -> str:
+    """1 → 一, 10 → 十, 26 → 二十六 (enough for the 26 功能分类 类 and a table set's numbers)."""
+    if number < 10:
+        return _DIGITS[number]
+    tens, ones = divmod(number, 10)
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
 
 @dataclass(frozen=True)
 class Column:
@@ -102,14 +112,20 @@ class TableSpec:
     blocks: tuple[Block, ...]
     note: str
     empty_note: str = ""
-    family: str = ""  # tables that stand for each other in a table set (the two 三公 forms)
-    signature: tuple[str, ...] = ()  # header words that tell this form from another with the same title
+    family: str = ""  # the forms of one table stand for each other in a table set (三公, 国有资本经营)
     footer: tuple[Row, ...] = ()  # labelled totals printed anywhere below the data (表06)
     code_lengths: tuple[int, ...] = ()  # valid code lengths for SUBJECT/ECONOMIC rows
     checks: tuple = ()  # rule declarations from specs.rules
     landscape: bool = False
     max_rows: int = 2000
     description: str = ""
+    # A form read with its own rows and columns but stored under another form's keys:
+    # (row, column) as printed → (row, column) of `stores_as`.
+    stores_as: str = ""
+    cell_map: tuple[tuple[str, str, str, str], ...] = ()
+    # Blocks after the first may be left out: 表06 prints its 经济分类 in two or three blocks.
+    optional_blocks: bool = False
+    headline: tuple[str, str] = ()  # (row, column) of the figure that sums the table up: its 合计
 
     def __post_init__(self):
         if not self.family:
@@ -182,7 +198,9 @@ class TableSet:
     name: str
     families: tuple[str, ...]
     preferred: dict = field(default_factory=dict)  # family -> spec key used for templates
-    label_format: str = "公开{number:02d}表"
+    label_format: str = "公开{number:02d}表"  # {number}: 1, 2 …; {cn}: 一, 二 …
+    labels: dict = field(default_factory=dict)  # family -> a label printed otherwise than the format says
+    titles: dict = field(default_factory=dict)  # family -> the title the region prints, if not the spec's
 
     def number_of(self, family: str) -> int | None:
         try:
@@ -191,5 +209,13 @@ class TableSet:
             return None
 
     def label_of(self, family: str) -> str:
+        if family in self.labels:
+            return self.labels[family]
         number = self.number_of(family)
-        return self.label_format.format(number=number) if number else ""
+        if not number:
+            return ""
+        return self.label_format.format(number=number, cn=chinese_ordinal(number))
+
+    def form_of(self, family: str) -> str:
+        """The spec key of the form the region's blank template uses for `family`."""
+        return self.preferred.get(family, family)

@@ -24,8 +24,10 @@ BUILDERS = (
     gpb_basic.build,
     subject_tables.gov_fund,
     subject_tables.soe_capital,
+    subject_tables.soe_capital_ie,
     three_public.build,
     three_public.build_detail,
+    three_public.build_items,
     state_assets.build,
 )
 
@@ -46,6 +48,15 @@ TABLE_SETS: dict[str, TableSet] = {
     for table_set in (
         TableSet("standard", "标准格式（公开01–09表）", _STANDARD_FAMILIES),
         TableSet("numbered", "表1–表9 编号格式", _STANDARD_FAMILIES, label_format="表{number}"),
+        # The newer national order (seeds/shanghai-*): 三公 as 表七, both fund tables in the
+        # 收入支出 form as 表八/表九.
+        TableSet(
+            "national_2023",
+            "新版全国格式（表一至表九，三公为表七）",
+            (*_STANDARD_FAMILIES[:6], three_public.FAMILY, subject_tables.GOV_FUND, subject_tables.SOE_CAPITAL),
+            preferred={subject_tables.SOE_CAPITAL: subject_tables.SOE_CAPITAL_IE},
+            label_format="表{cn}",
+        ),
         TableSet(
             "jiangxi",
             "含国有资产占用情况表（公开01–10表，三公经费含相关统计数）",

@@ -125,7 +125,7 @@ def download_table(request, pk: int, number: int, table: str, fmt: str):
         raise Http404("该版本没有这张表。")
     data_table = dataset.tables[table]
     table_set = get_table_set(version.table_set)
-    name = f"{_file_stem(version)}-{table_set.label_of(data_table.spec.family) or ''}{data_table.spec.title}"
+    name = f"{_file_stem(version)}-{dataset.label_of(data_table.spec.family)}{data_table.title}"
     if fmt == "csv":
         return _download(table_csv(data_table.spec, data_table).encode("utf-8"), "text/csv; charset=utf-8", f"{name}.csv")
     data = workbook_bytes(dataset, table_set, [data_table.spec], version.disclosure.entity_name)

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 from .. import access
 from ..access import Action
 from ..exporting.xlsx import workbook_bytes
-from ..forms import WorkbookField
+from ..forms import UploadForm
+from ..importing.reader import SheetReading
+from ..importing.reader import Status as ReadStatus
 from ..models import Disclosure, Finding, Version
 from ..rendering.pdf import version_pdf
 from ..security import client_ip
@@ -45,15 +47,16 @@ def _version(request, pk: int, action: Action) -> Version:
     return version
 
 
+def sheet_readings(version: Version) -> list[SheetReading]:
+    """What each sheet of the version's workbook was read as, as stored at import."""
+    return [SheetReading(**entry) for entry in version.reading or []]
+
+
 def _disclosure(request, pk: int, action: Action) -> Disclosure:
     disclosure = get_object_or_404(access.disclosures(request.user), pk=pk)
     if not access.allowed(request.user, action, disclosure):
         raise PermissionDenied
     return disclosure
-
-
-class UploadForm(forms.Form):
-    workbook = WorkbookField(label="决算公开表工作簿（.xlsx）")
 
 
 class ApprovalDateForm(forms.Form):
@@ -111,7 +114,8 @@ def dashboard(request):
 @login_required
 def disclosure_detail(request, pk: int):
     disclosure = _disclosure(request, pk, Action.VIEW)
-    versions = access.versions(request.user).filter(disclosure=disclosure).annotate(
+    all_versions = access.versions(request.user).filter(disclosure=disclosure)
+    versions = all_versions.exclude(status=Status.DISCARDED).annotate(
         errors=Count("findings", filter=Q(findings__severity=Finding.Severity.ERROR)),
         warnings=Count("findings", filter=Q(findings__severity=Finding.Severity.WARNING)),
     )
@@ -126,25 +130,9 @@ def disclosure_detail(request, pk: int):
             "upload_form": UploadForm(),
             "date_form": ApprovalDateForm(initial={"approval_date": disclosure.approval_date}),
             "has_published": disclosure.versions.filter(status=Status.PUBLISHED).exists(),
+            "discarded": all_versions.filter(status=Status.DISCARDED).count(),
         },
     )
-
-
-@login_required
-@require_POST
-def upload(request, pk: int):
-    disclosure = _disclosure(request, pk, Action.UPLOAD)
-    form = UploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        for error in form.errors.get("workbook", []):
-            messages.error(request, error)
-        return redirect("work:disclosure", pk=disclosure.pk)
-    workbook = form.cleaned_data["workbook"]
-    outcome = workflow.version_upload(disclosure=disclosure, data=workbook.read(), filename=workbook.name, actor=actor(request))
-    if outcome.accepted:
-        messages.success(request, f"已保存为第 {outcome.version.number} 版（草稿）。")
-        return redirect("work:version", pk=outcome.version.pk)
-    return render(request, "work/upload_failed.html", {"disclosure": disclosure, "outcome": outcome}, status=422)
 
 
 @login_required
@@ -170,14 +158,23 @@ def version_detail(request, pk: int):
     previous = previous if previous and access.versions(request.user).filter(pk=previous.pk).exists() else None
     last_year = last_year_published(disclosure)
     user = request.user
+    sheets = sheet_readings(version)
+    findings = version.findings.order_by("severity", "id")
+    can_prepare = version.status in (Status.DRAFT, Status.RETURNED) and access.allowed(user, Action.UPLOAD, disclosure)
     return render(
         request,
         "work/version.html",
         {
+            "sheets": sheets,
+            "read_count": sum(1 for s in sheets if s.status == ReadStatus.READ),
+            "needs_mapping": any(s.status in ReadStatus.NEEDS_CHOICE for s in sheets)
+            or findings.filter(code="table.missing").exists(),
+            "error_count": findings.filter(severity=Finding.Severity.ERROR).count(),
+            "warning_count": findings.filter(severity=Finding.Severity.WARNING).count(),
             "version": version,
             "disclosure": disclosure,
             "tables": render_dataset(dataset, table_set),
-            "findings": version.findings.order_by("severity", "id"),
+            "findings": findings,
             "comments": version.comments.select_related("author"),
             "changes_previous": dataset_changes(version_dataset(previous), dataset) if previous else None,
             "previous": previous,
@@ -189,6 +186,7 @@ def version_detail(request, pk: int):
                 "review": version.status == Status.SUBMITTED and access.allowed(user, Action.APPROVE, disclosure),
                 "publish": version.status == Status.APPROVED and access.allowed(user, Action.PUBLISH, disclosure),
                 "comment": access.allowed(user, Action.COMMENT, disclosure),
+                "map": can_prepare,
             },
             "needs_correction_note": disclosure.versions.filter(status=Status.PUBLISHED).exclude(pk=version.pk).exists(),
             "return_form": ReturnForm(),

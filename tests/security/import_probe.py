@@ -35,7 +35,7 @@ django.setup()
 from django.core.files.uploadedfile import UploadedFile  # noqa: E402
 
 from accounts_app.checking import check_dataset  # noqa: E402
-from accounts_app.importing.parser import Expectation, parse_workbook  # noqa: E402
+from accounts_app.importing.reader import Expectation, parse_workbook  # noqa: E402
 from accounts_app.importing.problems import WorkbookRejected  # noqa: E402
 from accounts_app.importing.workbook import open_workbook  # noqa: E402
 from accounts_app.specs import RowKind, get_table_set  # noqa: E402

@@ -1,6 +1,6 @@
 """Pieces several table specs share: key columns, notes, ordinals."""
 
-from ..base import Column, Role
+from ..base import Column, Role, chinese_ordinal  # noqa: F401 (re-exported for the table builders)
 
 ROUNDING_NOTE = "本表金额转换为万元时，因四舍五入可能存在尾差。"
 
@@ -19,13 +19,3 @@ ECONOMIC_CODE = Column(
 )
 LABEL = Column("label", "项目", role=Role.LABEL, aliases=("项目（按功能分类）",))
 LINE = Column("line", "行次", role=Role.LINE, aliases=("栏次",), optional=True)
-
-_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_ordinal(number: int) -> str:
-    """1 → 一, 10 → 十, 26 → 二十六 (enough for the 26 功能分类 类)."""
-    if number < 10:
-        return _DIGITS[number]
-    tens, ones = divmod(number, 10)
-    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")

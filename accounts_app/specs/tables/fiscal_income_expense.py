@@ -88,7 +88,7 @@ def build(classification: Classification) -> TableSpec:
             CellRule(
                 (Ref(income_expense.KEY, str(line), a),),
                 (Ref(KEY, str(line), a),),
-                f"表01 {line}行 = 表04 {line}行",
+                f"{{income_expense}} {line}行 = {{fiscal_income_expense}} {line}行",
             )
         )
     checks.append(
@@ -101,7 +101,7 @@ def build(classification: Classification) -> TableSpec:
     return TableSpec(
         key=KEY,
         title="财政拨款收入支出决算总表",
-        aliases=(),
+        aliases=("财政拨款收支决算总表",),
         row_kind=RowKind.LINE,
         blocks=(
             Block("收入", (LABEL, LINE, income), income_rows),
@@ -113,5 +113,6 @@ def build(classification: Classification) -> TableSpec:
         ),
         landscape=True,
         checks=tuple(checks),
+        headline=((str(income_grand), a),),
         description="三类财政拨款的总收支和年末结转结余",
     )

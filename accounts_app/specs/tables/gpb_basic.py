@@ -26,7 +26,7 @@ def build(classification: Classification) -> TableSpec:
     return TableSpec(
         key=KEY,
         title="一般公共预算财政拨款基本支出决算明细表",
-        aliases=("一般公共预算财政拨款基本支出决算表",),
+        aliases=("一般公共预算财政拨款基本支出决算表", "一般公共预算财政拨款基本支出明细表"),
         row_kind=RowKind.ECONOMIC,
         blocks=blocks,
         footer=(
@@ -51,9 +51,11 @@ def build(classification: Classification) -> TableSpec:
             CellRule(
                 (Ref(subject_tables.GPB_EXPENSE, TOTAL_ROW, "basic"),),
                 (Ref(KEY, PERSONNEL_TOTAL, a), Ref(KEY, PUBLIC_TOTAL, a)),
-                "表05 合计 基本支出 = 表06 人员经费合计 + 公用经费合计",
+                "{gpb_expense} 合计 基本支出 = {gpb_basic} 人员经费合计 + 公用经费合计",
             ),
         ),
+        optional_blocks=True,
+        headline=((PERSONNEL_TOTAL, a), (PUBLIC_TOTAL, a)),
         description="一般公共预算财政拨款基本支出按经济分类的明细",
     )
 

@@ -54,7 +54,7 @@ def build(classification: Classification) -> TableSpec:
     return TableSpec(
         key=KEY,
         title="收入支出决算总表",
-        aliases=(),
+        aliases=("收支决算总表", "部门收入支出决算总表"),
         row_kind=RowKind.LINE,
         blocks=(
             Block("收入", (LABEL, LINE, income), income_rows),
@@ -89,5 +89,6 @@ def build(classification: Classification) -> TableSpec:
                 f"{income_grand}行（收入总计） = {expense_grand}行（支出总计）",
             ),
         ),
+        headline=((str(income_grand), a),),
         description="部门本年度的总收支和年末结转结余",
     )

@@ -37,5 +37,6 @@ def build(classification: Classification) -> TableSpec:
                 "1行 = Σ(2…9)行",
             ),
         ),
+        headline=(("1", "amount"),),
         description="部门（单位）占用的车辆和单价100万元以上设备",
     )

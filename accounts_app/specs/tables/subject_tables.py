@@ -14,11 +14,12 @@ EXPENSE = "expense"
 GPB_EXPENSE = "gpb_expense"
 GOV_FUND = "gov_fund"
 SOE_CAPITAL = "soe_capital"
+SOE_CAPITAL_IE = "soe_capital_ie"  # the 收入支出 form of the newer national order
 
 SUBJECT_CODE_LENGTHS = (3, 5, 7)
 
 
-def _subject_table(key, title, columns, note, checks, *, aliases=(), empty_note="", description=""):
+def _subject_table(key, title, columns, note, checks, *, aliases=(), empty_note="", description="", family=""):
     return TableSpec(
         key=key,
         title=title,
@@ -31,6 +32,8 @@ def _subject_table(key, title, columns, note, checks, *, aliases=(), empty_note=
         checks=(HierarchyRule(key, "合计 = Σ类；类 = Σ款；款 = Σ项"), *checks),
         landscape=len(columns) > 4,
         description=description,
+        family=family,
+        headline=((TOTAL_ROW, columns[0].key if columns[0].key != "opening" else "total"),),
     )
 
 
@@ -59,12 +62,12 @@ def income(classification: Classification) -> TableSpec:
         CellRule(
             (Ref(t01.KEY, income_total, "amount"),),
             (Ref(INCOME, TOTAL_ROW, "total"),),
-            f"表01 本年收入合计（{income_total}行） = 表02 合计 1栏",
+            f"{{income_expense}} 本年收入合计（{income_total}行） = {{income}} 合计 1栏",
         ),
         CellRule(
             tuple(Ref(t01.KEY, str(line), "amount") for line in (1, 2, 3)),
             (Ref(INCOME, TOTAL_ROW, "fiscal"),),
-            "表01 (1+2+3)行 = 表02 合计 2栏（财政拨款收入）",
+            "{income_expense} (1+2+3)行 = {income} 合计 2栏（财政拨款收入）",
         ),
     ]
     for line, column in zip((4, 5, 6, 7, 8), columns[2:]):
@@ -72,7 +75,7 @@ def income(classification: Classification) -> TableSpec:
             CellRule(
                 (Ref(t01.KEY, str(line), "amount"),),
                 (Ref(INCOME, TOTAL_ROW, column.key),),
-                f"表01 {line}行 = 表02 合计 {column.number}栏（{column.label}）",
+                f"{{income_expense}} {line}行 = {{income}} 合计 {column.number}栏（{column.label}）",
             )
         )
     return _subject_table(
@@ -100,9 +103,9 @@ def expense(classification: Classification) -> TableSpec:
         CellRule(
             (Ref(t01.KEY, expense_total, "amount"),),
             (Ref(EXPENSE, TOTAL_ROW, "total"),),
-            f"表01 本年支出合计（{expense_total}行） = 表03 合计 1栏",
+            f"{{income_expense}} 本年支出合计（{expense_total}行） = {{expense}} 合计 1栏",
         ),
-        SubjectRule((t01.KEY, "amount"), (EXPENSE, "total"), "表01 各支出类 = 表03 该类 1栏"),
+        SubjectRule((t01.KEY, "amount"), (EXPENSE, "total"), "{income_expense} 各支出类 = {expense} 该类 1栏"),
     ]
     return _subject_table(
         EXPENSE,
@@ -127,17 +130,17 @@ def gpb_expense(classification: Classification) -> TableSpec:
     line = _expense_total_line_04(classification)
     checks = (
         _row_sum(GPB_EXPENSE, "total", ("basic", "project"), "1栏 = (2+3)栏"),
-        SubjectRule((t04.KEY, "gpb"), (GPB_EXPENSE, "total"), "表04 一般公共预算财政拨款栏各类 = 表05 该类小计"),
+        SubjectRule((t04.KEY, "gpb"), (GPB_EXPENSE, "total"), "{fiscal_income_expense} 一般公共预算财政拨款栏各类 = {gpb_expense} 该类小计"),
         CellRule(
             (Ref(t04.KEY, line, "gpb"),),
             (Ref(GPB_EXPENSE, TOTAL_ROW, "total"),),
-            f"表04 本年支出合计（{line}行）一般公共预算财政拨款 = 表05 合计",
+            f"{{fiscal_income_expense}} 本年支出合计（{line}行）一般公共预算财政拨款 = {{gpb_expense}} 合计",
         ),
         *(
             SubjectRule(
                 (GPB_EXPENSE, column),
                 (EXPENSE, other),
-                f"表05 ≤ 表03（{label}）：财政拨款支出是全部支出的一部分",
+                f"{{gpb_expense}} ≤ {{expense}}（{label}）：财政拨款支出是全部支出的一部分",
                 op="<=",
                 level=None,
             )
@@ -150,45 +153,89 @@ def gpb_expense(classification: Classification) -> TableSpec:
         columns,
         "本表反映部门本年度一般公共预算财政拨款支出情况。" + ROUNDING_NOTE,
         checks,
+        aliases=("一般公共预算财政拨款支出决算明细表",),
         description="一般公共预算财政拨款的实际支出",
     )
 
 
-def gov_fund(classification: Classification) -> TableSpec:
-    columns = (
-        Column("opening", "年初结转和结余", number=1),
-        Column("income", "本年收入", number=2),
-        Column("total", "小计", number=3, group="本年支出", aliases=("本年支出合计", "合计")),
-        Column("basic", "基本支出", number=4, group="本年支出"),
-        Column("project", "项目支出", number=5, group="本年支出"),
-        Column("closing", "年末结转和结余", number=6),
+FUND_COLUMNS = (
+    ("opening", "年初结转和结余", ()),
+    ("income", "本年收入", ()),
+    ("total", "小计", ("本年支出合计", "合计")),
+    ("basic", "基本支出", ()),
+    ("project", "项目支出", ()),
+    ("closing", "年末结转和结余", ()),
+)
+
+
+def _fund_table(classification, key, fund, t04_column, t04_opening_line, t04_income_line, title, empty_note, **extra):
+    """A fund table in the 收入支出 form: 年初结转和结余, 本年收入, 本年支出, 年末结转和结余."""
+    columns = tuple(
+        Column(column, label, number=i, group="本年支出" if column in ("total", "basic", "project") else "", aliases=aliases)
+        for i, (column, label, aliases) in enumerate(FUND_COLUMNS, start=1)
     )
-    n = len(classification.classes)
     line = _expense_total_line_04(classification)
+    label = "{" + (extra.get("family") or key) + "}"  # the table's number, filled in per region
     checks = (
-        RowRule(GOV_FUND, "closing", ((1, "opening"), (1, "income"), (-1, "total")), "6栏 = (1+2−3)栏"),
-        _row_sum(GOV_FUND, "total", ("basic", "project"), "3栏 = (4+5)栏"),
-        CellRule((Ref(t04.KEY, "2", "amount"),), (Ref(GOV_FUND, TOTAL_ROW, "income"),), "表04 2行 = 表07 合计 本年收入"),
+        RowRule(key, "closing", ((1, "opening"), (1, "income"), (-1, "total")), "6栏 = (1+2−3)栏"),
+        _row_sum(key, "total", ("basic", "project"), "3栏 = (4+5)栏"),
         CellRule(
-            (Ref(t04.KEY, str(n + 4), "amount"),),
-            (Ref(GOV_FUND, TOTAL_ROW, "opening"),),
-            f"表04 {n + 4}行（年初政府性基金结转和结余） = 表07 合计 年初结转和结余",
+            (Ref(t04.KEY, t04_income_line, "amount"),),
+            (Ref(key, TOTAL_ROW, "income"),),
+            f"{{fiscal_income_expense}} {t04_income_line}行 = {label} 合计 本年收入",
         ),
-        SubjectRule((t04.KEY, "gov_fund"), (GOV_FUND, "total"), "表04 政府性基金预算财政拨款栏各类 = 表07 该类本年支出小计"),
         CellRule(
-            (Ref(t04.KEY, line, "gov_fund"),),
-            (Ref(GOV_FUND, TOTAL_ROW, "total"),),
-            f"表04 本年支出合计（{line}行）政府性基金 = 表07 合计 本年支出",
+            (Ref(t04.KEY, t04_opening_line, "amount"),),
+            (Ref(key, TOTAL_ROW, "opening"),),
+            f"{{fiscal_income_expense}} {t04_opening_line}行（年初{fund}结转和结余） = {label} 合计 年初结转和结余",
+        ),
+        SubjectRule((t04.KEY, t04_column), (key, "total"), f"{{fiscal_income_expense}} {fund}预算财政拨款栏各类 = {label} 该类本年支出小计"),
+        CellRule(
+            (Ref(t04.KEY, line, t04_column),),
+            (Ref(key, TOTAL_ROW, "total"),),
+            f"{{fiscal_income_expense}} 本年支出合计（{line}行）{fund} = {label} 合计 本年支出",
         ),
     )
     return _subject_table(
-        GOV_FUND,
-        "政府性基金预算财政拨款收入支出决算表",
+        key,
+        title,
         columns,
-        "本表反映部门本年度政府性基金预算财政拨款收入、支出及结转和结余情况。" + ROUNDING_NOTE,
+        f"本表反映部门本年度{fund}预算财政拨款收入、支出及结转和结余情况。" + ROUNDING_NOTE,
         checks,
-        empty_note="本部门本年度无政府性基金预算财政拨款收入、支出及结转和结余，本表为空表。",
-        description="政府性基金预算财政拨款的收入、支出及结转和结余",
+        empty_note=empty_note,
+        description=f"{fund}预算财政拨款的收入、支出及结转和结余",
+        **extra,
+    )
+
+
+def gov_fund(classification: Classification) -> TableSpec:
+    n = len(classification.classes)
+    return _fund_table(
+        classification,
+        GOV_FUND,
+        "政府性基金",
+        "gov_fund",
+        str(n + 4),
+        "2",
+        "政府性基金预算财政拨款收入支出决算表",
+        "本部门本年度无政府性基金预算财政拨款收入、支出及结转和结余，本表为空表。",
+        aliases=("政府性基金预算财政拨款支出决算表",),
+    )
+
+
+def soe_capital_ie(classification: Classification) -> TableSpec:
+    """The newer national order's 国有资本经营 table, in the same 收入支出 form as the 政府性基金 table."""
+    n = len(classification.classes)
+    return _fund_table(
+        classification,
+        SOE_CAPITAL_IE,
+        "国有资本经营",
+        "soe",
+        str(n + 5),
+        "3",
+        "国有资本经营预算财政拨款收入支出决算表",
+        "本部门本年度无国有资本经营预算财政拨款收入、支出及结转和结余，本表为空表。",
+        family=SOE_CAPITAL,
     )
 
 
@@ -201,11 +248,11 @@ def soe_capital(classification: Classification) -> TableSpec:
     line = _expense_total_line_04(classification)
     checks = (
         _row_sum(SOE_CAPITAL, "total", ("basic", "project"), "1栏 = (2+3)栏"),
-        SubjectRule((t04.KEY, "soe"), (SOE_CAPITAL, "total"), "表04 国有资本经营预算财政拨款栏各类 = 表08 该类合计"),
+        SubjectRule((t04.KEY, "soe"), (SOE_CAPITAL, "total"), "{fiscal_income_expense} 国有资本经营预算财政拨款栏各类 = {soe_capital} 该类合计"),
         CellRule(
             (Ref(t04.KEY, line, "soe"),),
             (Ref(SOE_CAPITAL, TOTAL_ROW, "total"),),
-            f"表04 本年支出合计（{line}行）国有资本经营 = 表08 合计",
+            f"{{fiscal_income_expense}} 本年支出合计（{line}行）国有资本经营 = {{soe_capital}} 合计",
         ),
     )
     return _subject_table(

@@ -3,7 +3,13 @@
 - three_public: one row, 预算数 and 决算数 each × (合计, 因公出国(境)费,
   公务用车购置及运行维护费 小计/购置费/运行维护费, 公务接待费) = 12 栏 (seeds 000, 001);
 - three_public_detail: rows 三公经费支出 … 国(境)外接待费 × 年初预算数/全年预算数/决算数,
-  then 相关统计数 (counts), as seed 002 (Jiangxi) prints it.
+  then 相关统计数 (counts), as seed 002 (Jiangxi) prints it;
+- three_public_items: the items as rows × 预算数/决算数 only. It carries the figures of the
+  12-栏 form and is stored under that form's keys (`stores_as`), so every consumer reads one
+  set of keys.
+
+The 12-栏 form is printed either as two blocks (预算数 over six items, then 决算数) or with
+each item over a 预算数 | 决算数 pair (the newer national order); the header decides.
 """
 
 from ..base import Block, Column, Row, RowKind, TableSpec, Unit
@@ -15,8 +21,18 @@ from .common import LABEL, LINE, ROUNDING_NOTE
 KEY = "three_public"
 DETAIL_KEY = "three_public_detail"
 FAMILY = "three_public"
+ITEMS_KEY = "three_public_items"
 TITLE = "财政拨款“三公”经费支出决算表"
-ALIASES = ("财政拨款\"三公\"经费支出决算表", "“三公”经费支出决算表")
+# Title variants seen in real documents (quotes are ignored when titles are compared).
+ALIASES = (
+    "“三公”经费支出决算表",
+    "财政拨款“三公”经费支出决算明细表",
+    "财政拨款“三公”经费决算表",
+    "财政拨款“三公”经费支出情况表",
+    "“三公”经费支出决算明细表",
+    "“三公”经费支出情况表",
+    "“三公”经费决算表",
+)
 NOTE = (
     "本表反映部门本年度财政拨款“三公”经费支出预决算情况。其中，预算数为“三公”经费全年预算数，"
     "反映按规定程序调整后的预算数；决算数是包括当年财政拨款和以前年度结转资金安排的实际支出。" + ROUNDING_NOTE
@@ -78,7 +94,7 @@ def build(classification: Classification) -> TableSpec:
             CellRule(
                 (ref(f"final_{item}"),),
                 (Ref(gpb_basic.KEY, code, "amount"),),
-                f"表09 决算数 {label} ≥ 表06 {code}（三公经费还包括项目支出）",
+                f"{{three_public}} 决算数 {label} ≥ {{gpb_basic}} {code}（三公经费还包括项目支出）",
                 op=">=",
             )
         )
@@ -87,13 +103,13 @@ def build(classification: Classification) -> TableSpec:
         title=TITLE,
         aliases=ALIASES,
         family=FAMILY,
-        signature=("因公出国",),
         row_kind=RowKind.SINGLE,
         blocks=(Block("", tuple(columns), (Row(ROW, "“三公”经费支出"),)),),
         note=NOTE,
         empty_note=EMPTY_NOTE,
         landscape=True,
         checks=tuple(checks),
+        headline=((ROW, "final_total"),),
         description="财政拨款安排的因公出国（境）费、公务用车购置及运行维护费和公务接待费",
     )
 
@@ -157,7 +173,7 @@ def build_detail(classification: Classification) -> TableSpec:
             CellRule(
                 (ref(row_key, "final"),),
                 (Ref(gpb_basic.KEY, code, "amount"),),
-                f"表09 {label} 决算数 ≥ 表06 {code}（三公经费还包括项目支出）",
+                f"{{three_public}} {label} 决算数 ≥ {{gpb_basic}} {code}（三公经费还包括项目支出）",
                 op=">=",
             )
         )
@@ -166,7 +182,6 @@ def build_detail(classification: Classification) -> TableSpec:
         title=TITLE,
         aliases=ALIASES,
         family=FAMILY,
-        signature=("全年预算数",),
         row_kind=RowKind.LINE,
         blocks=(Block("", (LABEL, LINE, *columns), DETAIL_ROWS),),
         note=(
@@ -176,5 +191,39 @@ def build_detail(classification: Classification) -> TableSpec:
         ),
         empty_note=EMPTY_NOTE,
         checks=tuple(checks),
+        headline=(("1", "final"),),
         description="“三公”经费预决算及相关统计数（因公出国团组、公务用车、公务接待）",
+    )
+
+
+# The items as rows, 预算数 | 决算数 as columns: row → the 12-栏 form's item key.
+ITEM_ROWS = (
+    (Row("1", "合计", aliases=("“三公”经费合计", "“三公”经费支出", "“三公”经费", "财政拨款“三公”经费")), "total"),
+    (Row("2", "因公出国（境）费", aliases=("因公出国（境）费用",), level=1), "abroad"),
+    (Row("3", "公务用车购置及运行维护费", level=1), "car"),
+    (Row("4", "公务用车购置费", level=2), "car_purchase"),
+    (Row("5", "公务用车运行维护费", level=2), "car_operation"),
+    (Row("6", "公务接待费", level=1), "reception"),
+)
+
+
+def build_items(classification: Classification) -> TableSpec:
+    columns = (
+        Column("budget", "预算数", number=1, aliases=("全年预算数",)),
+        Column("final", "决算数", number=2),
+    )
+    return TableSpec(
+        key=ITEMS_KEY,
+        title=TITLE,
+        aliases=ALIASES,
+        family=FAMILY,
+        row_kind=RowKind.LINE,
+        blocks=(Block("", (LABEL, LINE, *columns), tuple(row for row, _ in ITEM_ROWS)),),
+        note=NOTE,
+        empty_note=EMPTY_NOTE,
+        stores_as=KEY,
+        cell_map=tuple(
+            (row.key, column, ROW, f"{column}_{item}") for row, item in ITEM_ROWS for column in ("budget", "final")
+        ),
+        description="财政拨款安排的因公出国（境）费、公务用车购置及运行维护费和公务接待费",
     )

@@ -1,0 +1,239 @@
+"""Which disclosure table a sheet holds: the best fit of title and header over every spec.
+
+Never by substring, sheet name, position or printed number. Each spec is scored on
+- its title: the printed title, normalised (quotes, spaces and brackets unified; the table's
+  number, a year or an entity before 「年度」 and a leading ordinal stripped), against the
+  spec's title and its variants, by similarity: 「国有资本经营预算财政拨款收入支出决算表」 is
+  close to its own title and far from 「支出决算表」, which it merely contains;
+- its header: the spec's value columns (and, for fixed-row tables, its row labels) found
+  in the sheet (recall), and the share of what the sheet prints that the spec explains
+  (precision), combined as their harmonic mean.
+The best fit wins when it is sure: a good score, a title that fits, and a clear lead over
+every other table. Otherwise the sheet is unsure, with its candidates. Pure: no database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from ..specs import Column, RowKind, TableSpec
+from . import cells, header
+
+TITLE_ROWS = 10  # a table's title stands within its first rows
+HEADER_ROWS = 8  # the header is at most this many rows under the title
+LABEL_ROWS = 90  # fixed-row labels are looked for this far down
+TITLE_WEIGHT = 0.5
+SURE = 0.72  # the best score must reach this …
+TITLE_SURE = 0.75  # … with a title that fits at least this well …
+MARGIN = 0.08  # … ahead of the best other table by this much
+FAIR = 0.45  # below this nothing fits: the sheet is not a disclosure table
+FORM_FITS = 0.5  # a form whose header fits less than this is not the form the sheet prints
+HEADER_SURE = 0.75  # a header that fits this well says which table it is, whatever the title
+CONTENTS_TITLES = 3  # this many different tables' titles on one sheet: a contents page
+
+_NUMBER_TOKEN = re.compile(r"[(（]?(?:公开|附)?\s*表\s*(?:\d+|[一二三四五六七八九十]+)[)）]?")
+_OPENING_NUMBER = re.compile(r"^(?:公开\d+表|表\d+|表[一二三四五六七八九十]+)")
+_YEAR_PREFIX = re.compile(r"^.*?(?:19|20)\d{2}年度?")
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\d+[、.])")
+_AMOUNT_TEXT = re.compile(r"^-?[\d,]+\.\d+$")
+NOTE_PREFIXES = ("注", "说明", "备注", "填报说明")
+
+
+def title_key(value) -> str:
+    """A printed title reduced to what identifies the table: 「2022年度收入决算表（表2）」 → 收入决算表."""
+    key = cells.label_key(value)
+    key = _NUMBER_TOKEN.sub("", key) if len(key) > 6 else _OPENING_NUMBER.sub("", key)
+    stripped = _YEAR_PREFIX.sub("", key)
+    key = stripped if len(stripped) >= 4 else key
+    return _ORDINAL.sub("", key).replace("(", "").replace(")", "")
+
+
+def title_similarity(printed: str, spec: TableSpec) -> float:
+    best = 0.0
+    for title in spec.titles:
+        candidate = title_key(title)
+        if printed == candidate:
+            return 1.0
+        matcher = SequenceMatcher(None, printed, candidate, autojunk=False)
+        if matcher.quick_ratio() > best:
+            best = max(best, matcher.ratio())
+    return best
+
+
+@dataclass(frozen=True)
+class Fit:
+    spec: TableSpec
+    score: float
+    title: float
+    recall: float
+    precision: float
+
+    @property
+    def header(self) -> float:
+        total = self.recall + self.precision
+        return 2 * self.recall * self.precision / total if total else 0.0
+
+
+@dataclass
+class Identification:
+    title_row: int | None = None
+    printed_title: str = ""
+    fits: list[Fit] = field(default_factory=list)  # best first, one per spec
+    contents: bool = False  # a list of table titles, not a table
+
+    @property
+    def best(self) -> Fit | None:
+        return self.fits[0] if self.fits else None
+
+    @property
+    def rival(self) -> Fit | None:
+        """The best fit of any other table (another form of the same table counts too)."""
+        return self.fits[1] if len(self.fits) > 1 else None
+
+    @property
+    def sure(self) -> bool:
+        best, rival = self.best, self.rival
+        if best is None or self.contents or best.score < SURE or best.title < TITLE_SURE:
+            return False
+        return rival is None or best.score - rival.score >= MARGIN
+
+    @property
+    def titled(self) -> Fit | None:
+        """The fit whose title is best (the table the sheet says it is)."""
+        return max(self.fits, key=lambda fit: fit.title, default=None)
+
+    @property
+    def form_unknown(self) -> bool:
+        """The title names one table clearly, none of its forms fits the header, and no
+        other table's header fits well either: a form of that table the portal cannot read."""
+        titled = self.titled
+        if titled is None or self.contents or titled.title < TITLE_SURE:
+            return False
+        family = titled.spec.family
+        if any(fit.spec.family != family and fit.title >= TITLE_SURE for fit in self.fits):
+            return False
+        if any(fit.spec.family != family and fit.header >= HEADER_SURE for fit in self.fits):
+            return False
+        return max(fit.header for fit in self.fits if fit.spec.family == family) < FORM_FITS
+
+    @property
+    def fitting(self) -> bool:
+        """Some table fits at all: the sheet is one, even if not surely which."""
+        return self.best is not None and not self.contents and self.best.score >= FAIR
+
+    def candidates(self, limit: int = 3) -> list[Fit]:
+        """The plausible tables, best first, one form per table."""
+        seen, found = set(), []
+        for fit in self.fits:
+            if fit.score >= FAIR and fit.spec.family not in seen:
+                seen.add(fit.spec.family)
+                found.append(fit)
+        return found[:limit]
+
+
+def identify(rows: list[tuple], specs: dict[str, TableSpec], width: int) -> Identification:
+    """Score every spec against the sheet's first rows (`rows`: what has been read so far)."""
+    title_row, printed, titles = _find_title(rows, specs)
+    result = Identification(title_row=title_row, printed_title=printed)
+    if len({spec.family for spec, score in titles if score >= 0.9}) >= CONTENTS_TITLES:
+        result.contents = True
+        return result
+    first = (title_row + 1) if title_row is not None else 0
+    while first < len(rows) and first < TITLE_ROWS + 2 and (header.is_meta_row(rows[first]) or not any(rows[first])):
+        first += 1
+    end = _header_end(rows, first)
+    texts = header.header_texts(rows, first, end, width)
+    words = header.header_words(rows, first, end, width)
+    labels = _row_labels(rows, end)
+    title_scores = dict(((spec.key, score) for spec, score in titles))
+    fits = []
+    for spec in specs.values():
+        title = title_scores.get(spec.key, 0.0)
+        recall, precision = _header_fit(spec, texts, words, labels)
+        fit = Fit(spec, 0.0, title, recall, precision)
+        score = TITLE_WEIGHT * title + (1 - TITLE_WEIGHT) * fit.header
+        fits.append(Fit(spec, round(score, 4), title, recall, precision))
+    result.fits = sorted(fits, key=lambda fit: -fit.score)
+    return result
+
+
+def _find_title(rows, specs) -> tuple[int | None, str, list[tuple[TableSpec, float]]]:
+    """The row whose text fits some spec's title best, that text, and every spec's title score
+    there; also flags contents pages by counting distinct well-fitting titles over the rows."""
+    best_row, best_text, best_score, best_scores = None, "", 0.0, []
+    strong: dict[str, float] = {}
+    for r, row in enumerate(rows[:TITLE_ROWS]):
+        for value in row:
+            if not isinstance(value, str):
+                continue
+            key = title_key(value)
+            if len(key) < 4 or len(key) > 60 or "表" not in key or key.startswith(NOTE_PREFIXES):
+                continue
+            scores = [(spec, title_similarity(key, spec)) for spec in specs.values()]
+            top = max(score for _, score in scores)
+            for spec, score in scores:
+                if score >= 0.9:
+                    strong[spec.family] = max(strong.get(spec.family, 0.0), score)
+            if top > best_score:
+                best_row, best_text, best_score, best_scores = r, cells.text(value), top, scores
+    if len(strong) >= CONTENTS_TITLES:
+        return best_row, best_text, [(spec, 0.95) for spec in specs.values() if spec.family in strong]
+    return best_row, best_text, best_scores
+
+
+def _is_data_row(row: tuple) -> bool:
+    texts = [(value, cells.compact(value)) for value in row if value is not None and cells.compact(value)]
+    if not texts:
+        return False
+    first = texts[0][1]
+    if first.startswith(NOTE_PREFIXES) or _ORDINAL.match(first) or (first.isdigit() and 3 <= len(first) <= 7):
+        return True
+    return any(
+        (isinstance(value, float) and not value.is_integer()) or bool(_AMOUNT_TEXT.match(text)) for value, text in texts
+    )
+
+
+def _header_end(rows: list[tuple], first: int) -> int:
+    for r in range(first, min(len(rows), first + HEADER_ROWS)):
+        if _is_data_row(rows[r]):
+            return r
+    return min(len(rows), first + HEADER_ROWS)
+
+
+def _row_labels(rows: list[tuple], start: int) -> set[str]:
+    """Row labels printed under the header: texts that are not numbers or codes."""
+    labels = set()
+    for row in rows[start : start + LABEL_ROWS]:
+        for value in row:
+            if not isinstance(value, str):
+                continue
+            key = cells.row_label_key(value)
+            if key and not key.startswith(NOTE_PREFIXES) and not _AMOUNT_TEXT.match(key) and not key.isdigit():
+                labels.add(key)
+    return labels
+
+
+def _header_fit(spec: TableSpec, texts: list[str], words: list[str], labels: set[str]) -> tuple[float, float]:
+    columns = spec.value_columns
+    found = sum(1 for column in columns if _column_found(column, texts))
+    total = len(columns)
+    vocabulary = header.vocabulary(spec)
+    explained = sum(1 for word in words if any(word in v or v in word for v in vocabulary))
+    printed = len(words)
+    if spec.row_kind is RowKind.LINE:
+        rows = [row for row in spec.fixed_rows if not row.spacer and row.label]
+        row_keys = [{cells.row_label_key(label) for label in row.labels} for row in rows]
+        found += sum(1 for keys in row_keys if keys & labels)
+        total += len(rows)
+        all_keys = set().union(*row_keys) if row_keys else set()
+        explained += sum(1 for label in labels if label in all_keys)
+        printed += len(labels)
+    recall = found / total if total else 0.0
+    precision = explained / printed if printed else 0.0
+    return recall, precision
+
+
+def _column_found(column: Column, texts: list[str]) -> bool:
+    return any(header.column_match(column, text) for text in texts)
