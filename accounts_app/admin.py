@@ -30,6 +30,7 @@ from .models import (
     Version,
     VersionTable,
 )
+from .admin_layouts import RegionForm
 from .security import client_ip
 from .services.catalogs import glossary_for
 from .services.workflow import Actor, version_upload
@@ -77,6 +78,7 @@ class DepartmentInline(admin.TabularInline):
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
+    form = RegionForm
     list_display = ("code", "name", "province", "finance_bureau", "table_set")
     search_fields = ("code", "name", "finance_bureau")
     inlines = [DepartmentInline]

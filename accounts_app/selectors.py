@@ -8,21 +8,50 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 
 from .dataset import Dataset, LineData, TableData
-from .models import Disclosure, Figure, Line, Version
-from .specs import get_table_set, specs_for_year
+from .models import Disclosure, Figure, Line, TableLayout, Version
+from . import caching
+from .specs import TableSet, get_table_set, specs_for_year
+
+
+def table_set(key: str) -> TableSet:
+    """A region's table set as its administrators keep it (TableLayout), else the portal's
+    default of that key. Cached until a layout is saved (caching.forget_all_pages)."""
+    cache_key = f"table-set:{caching.generation()}:{key}"
+    found = caching.cache.get(cache_key)
+    if found is None:
+        found = _table_set_from_layout(key) or get_table_set(key)
+        caching.cache.set(cache_key, found, 3600)
+    return found
+
+
+def _table_set_from_layout(key: str) -> TableSet | None:
+    layout = TableLayout.objects.filter(key=key).first()
+    if layout is None:
+        return None
+    entries = list(layout.entries.order_by("position"))
+    if not entries:
+        return None
+    return TableSet(
+        key=layout.key,
+        name=layout.name,
+        families=tuple(entry.family for entry in entries),
+        preferred={entry.family: entry.form for entry in entries if entry.form},
+        label_format=layout.label_format,
+        labels={entry.family: entry.label for entry in entries if entry.label},
+        titles={entry.family: entry.title for entry in entries if entry.title},
+    )
 
 
 def version_dataset(version: Version) -> Dataset:
-    """The figures of a version in three queries, whatever the size of its tables; each table
-    named by the number the workbook printed, else by its table set's."""
+    """The figures of a version in three queries, whatever the size of its tables; the tables in
+    the order and under the numbers fixed at import (the region's, or as the workbook printed)."""
     year = version.disclosure.year.year
     specs = specs_for_year(year)
-    table_set = get_table_set(version.table_set)
     dataset = Dataset(year=year)
     tables = {}
     for table in version.tables.all():
         spec = specs[table.table]
-        dataset.labels[spec.family] = table.printed_label or table_set.label_of(spec.family)
+        dataset.labels[spec.family] = table.label or table.printed_label
         tables[table.pk] = dataset.tables[table.table] = TableData(
             spec=spec,
             sheet=table.sheet_name,

@@ -1,4 +1,4 @@
-"""`make run`'s demo data: the three seed disclosures published, the logins working."""
+"""`make run`'s demo data: the four seed disclosures published, the logins working."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ def test_load_demo_publishes_the_seeds_and_is_idempotent(client, settings, capsy
     out = capsys.readouterr().out
     assert "fengquan" in out and "demo-2026" in out
     published = Disclosure.objects.filter(current_version__status="published")
-    assert published.count() == 3
+    assert published.count() == 4
     assert all(d.versions.count() == 1 for d in published)
-    assert Membership.objects.filter(role="reviewer").count() == 3
+    assert Membership.objects.filter(role="reviewer").count() == 4
     response = client.post("/accounts/login/", {"username": "qingshan", "password": "demo-2026"})
     assert response.status_code == 302 and response["Location"] == "/work/"
     assert client.get("/work/").status_code == 200

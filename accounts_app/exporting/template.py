@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from ..dataset import Dataset, LineData, TableData
 from ..models import Disclosure, EconomicSubject, FunctionSubject
-from ..specs import TOTAL_ROW, RowKind, TableSet, get_table_set, template_specs
+from ..selectors import table_set
+from ..specs import TOTAL_ROW, RowKind, TableSet, template_specs
 from .xlsx import workbook_bytes
 
 
@@ -33,7 +34,7 @@ def disclosure_template(disclosure: Disclosure) -> bytes:
     """The template for a disclosure: its year, its region's tables, its name printed."""
     return template_workbook(
         year=disclosure.year.year,
-        table_set=get_table_set(disclosure.region.table_set),
+        table_set=table_set(disclosure.region.table_set),
         entity=disclosure.entity_name,
     )
 

@@ -38,6 +38,7 @@ _OPENING_NUMBER = re.compile(r"^(?:公开\d+表|表\d+|表[一二三四五六七
 _YEAR_PREFIX = re.compile(r"^.*?(?:19|20)\d{2}年度?")
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\d+[、.])")
 _AMOUNT_TEXT = re.compile(r"^-?[\d,]+\.\d+$")
+_FIGURE_TEXT = re.compile(r"^-?[\d,]+(?:\.\d+)?%?$")
 NOTE_PREFIXES = ("注", "说明", "备注", "填报说明")
 
 
@@ -82,6 +83,7 @@ class Identification:
     printed_title: str = ""
     fits: list[Fit] = field(default_factory=list)  # best first, one per spec
     contents: bool = False  # a list of table titles, not a table
+    header: list[str] = field(default_factory=list)  # the labels printed in the header rows
 
     @property
     def best(self) -> Fit | None:
@@ -146,6 +148,7 @@ def identify(rows: list[tuple], specs: dict[str, TableSpec], width: int) -> Iden
     end = _header_end(rows, first)
     texts = header.header_texts(rows, first, end, width)
     words = header.header_words(rows, first, end, width)
+    result.header = words
     labels = _row_labels(rows, end)
     title_scores = dict(((spec.key, score) for spec, score in titles))
     fits = []
@@ -190,9 +193,13 @@ def _is_data_row(row: tuple) -> bool:
     first = texts[0][1]
     if first.startswith(NOTE_PREFIXES) or _ORDINAL.match(first) or (first.isdigit() and 3 <= len(first) <= 7):
         return True
-    return any(
-        (isinstance(value, float) and not value.is_integer()) or bool(_AMOUNT_TEXT.match(text)) for value, text in texts
-    )
+    if any((isinstance(value, float) and not value.is_integer()) or bool(_AMOUNT_TEXT.match(text)) for value, text in texts):
+        return True
+    # whole numbers are figures unless they count 1, 2, 3 … (a 栏次 row); a text figure such as 10%
+    numbers = [cells.int_like(value) for value, _ in texts if cells.int_like(value) is not None]
+    if numbers and numbers != list(range(1, len(numbers) + 1)):
+        return True
+    return any(_FIGURE_TEXT.match(text) and not text.isdigit() for _, text in texts)
 
 
 def _header_end(rows: list[tuple], first: int) -> int:
@@ -216,7 +223,9 @@ def _row_labels(rows: list[tuple], start: int) -> set[str]:
 
 
 def _header_fit(spec: TableSpec, texts: list[str], words: list[str], labels: set[str]) -> tuple[float, float]:
-    columns = spec.value_columns
+    # every value column, and the key columns (科目编码, 科目名称, 项目) a printed form always has
+    keys = {column.key: column for block in spec.blocks for column in block.columns if not column.is_value and not column.optional}
+    columns = (*spec.value_columns, *keys.values())
     found = sum(1 for column in columns if _column_found(column, texts))
     total = len(columns)
     vocabulary = header.vocabulary(spec)

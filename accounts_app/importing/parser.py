@@ -106,12 +106,10 @@ class SheetParser:
             )
         )
 
-    @property
-    def failed(self) -> bool:
-        return any(p.is_error for p in self.problems)
-
     # -- the whole sheet ---------------------------------------------------------------
     def parse(self) -> TableData | None:
+        """The table, unless its header cannot be placed; every other problem (a bad cell, a
+        wrong year or name) is reported and the rest of the table is still read."""
         header_start = self._read_meta()
         if header_start is None:
             self.error("header.missing_column", max(self.title_row, 0), 0, column=self.spec.blocks[0].columns[0].label)
@@ -234,7 +232,7 @@ class SheetParser:
             self.error("header.missing_column", header_start, position, column=missing.heading)
             return None
         self._check_numbers(placed)
-        return None if self.failed else placed
+        return placed
 
     def _try_place(self, header_start: int, header_end: int, extended: bool = False) -> tuple[list[list[Placed]], Column | None, int]:
         """Every block's columns in the header rows [header_start, header_end) — `extended`: or

@@ -15,9 +15,8 @@ from itertools import islice
 from defusedxml import DefusedXmlException
 
 from ..dataset import Dataset, LineData, TableData, display_title
-from ..specs import TableSet, TableSpec, specs_for_year
+from ..specs import TableSet, TableSpec, ordered_keys, specs_for_year
 from . import cells, identify, performance
-from .header import header_words
 from .parser import SheetParser, formula_problems
 from .problems import ERROR, WARNING, Problem, WorkbookRejected
 from .workbook import MAX_COLUMNS, MAX_ROWS, OpenedWorkbook
@@ -139,6 +138,8 @@ def parse_workbook(opened: OpenedWorkbook, expectation: Expectation) -> ParseRes
         raise WorkbookRejected("file.no_tables")
     _report_missing(expectation, specs, read_in, result)
     _report_outside_set(expectation, result)
+    order = {key: n for n, key in enumerate(ordered_keys(expectation.table_set, expectation.year))}
+    result.dataset.tables = dict(sorted(result.dataset.tables.items(), key=lambda item: (order.get(item[0], 99), item[1].position)))
     return result
 
 
@@ -270,9 +271,8 @@ def _form_unknown(reading, found, head, expectation, result, specs) -> SheetRead
     reading.status, reading.table, reading.family = Status.FORM_UNKNOWN, spec.key, spec.family
     reading.label = label_for(expectation.table_set, spec)
     reading.title = display_title(found.printed_title) or title_for(expectation.table_set, spec)
-    start = (found.title_row or 0) + 1
-    words = [w for w in header_words(head, start, min(len(head), start + identify.HEADER_ROWS), MAX_COLUMNS)][:8]
-    known = "；".join("、".join(c.heading for c in form.value_columns[:6]) for form in forms)
+    words = found.header[:8]
+    known = "；".join(form.form or "、".join(c.heading for c in form.value_columns[:6]) for form in forms)
     reading.reason = (
         f"工作表「{reading.sheet}」是{reading.label}「{reading.title}」，但其表式本平台尚不能读取："
         f"表头为「{'、'.join(words)}」，与已知表式（{known}）都不相符。"

@@ -1,6 +1,7 @@
 from .catalog import EconomicSubject, FunctionSubject
 from .disclosure import Disclosure, SheetMapping, Version
 from .figures import Figure, Finding, Line, VersionTable
+from .layout import TableLayout, TableLayoutEntry
 from .narrative import (
     ExtraSection,
     Fact,
@@ -37,6 +38,8 @@ __all__ = [
     "Line",
     "Region",
     "SheetMapping",
+    "TableLayout",
+    "TableLayoutEntry",
     "Unit",
     "Version",
     "VersionTable",

@@ -14,6 +14,10 @@ class VersionTable(models.Model):
     sheet_name = models.CharField("工作表", max_length=100)
     printed_title = models.CharField("表标题（原文）", max_length=200)
     printed_label = models.CharField("表号（原文）", max_length=30, blank=True)
+    label = models.CharField(
+        "表号", max_length=30, blank=True, help_text="导入时确定：工作簿印的表号，未印时为本地区公开表格式的表号；此后不随格式修改而变。"
+    )
+    order = models.PositiveSmallIntegerField("公开顺序", default=0, help_text="导入时按本地区公开表格式确定的顺序。")
     printed_entity = models.CharField("部门/单位（原文）", max_length=200, blank=True)
     printed_unit = models.CharField("金额单位（原文）", max_length=20, blank=True)
     note = models.TextField("注（原文）", blank=True)
@@ -24,7 +28,7 @@ class VersionTable(models.Model):
     class Meta:
         verbose_name = "决算表"
         verbose_name_plural = "决算表"
-        ordering = ["version", "position"]
+        ordering = ["version", "order", "position"]
         constraints = [models.UniqueConstraint(fields=["version", "table"], name="version_table_unique")]
         # One table of every version, with its count, without reading the others (/api/figures?table=).
         indexes = [models.Index(fields=["table", "version"], include=["figure_count"], name="versiontable_table_version")]

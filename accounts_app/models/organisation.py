@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from ..specs import DEFAULT_TABLE_SET, TABLE_SETS
+from ..specs import DEFAULT_TABLE_SET
 
 
 class Region(models.Model):
@@ -13,9 +13,8 @@ class Region(models.Model):
     table_set = models.CharField(
         "公开表格式",
         max_length=20,
-        choices=[(key, table_set.name) for key, table_set in TABLE_SETS.items()],
         default=DEFAULT_TABLE_SET,
-        help_text="本地区公开的表及其编号；决算表按标题识别，不依赖编号。",
+        help_text="本地区公开的表、顺序、表号和标题（见“公开表格式”）；决算表按标题和表头识别，不依赖编号。",
     )
 
     class Meta:

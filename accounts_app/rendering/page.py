@@ -8,7 +8,7 @@ from ..services.catalogs import glossary_for
 from ..services.narrative import profile_of
 from ..selectors import version_dataset
 from ..services.changes import last_year_published
-from ..specs import RowKind, get_table_set
+from ..specs import RowKind
 from .charts import disclosure_charts
 from .tables import render_dataset
 
@@ -33,7 +33,7 @@ def disclosure_content(version: Version) -> dict:
         "disclosure": disclosure,
         "version": version,
         "parts": PARTS,
-        "tables": render_dataset(dataset, get_table_set(version.table_set)),
+        "tables": render_dataset(dataset),
         "charts": disclosure_charts(dataset, version.summary, last_year.summary if last_year else None),
         "subjects": subjects,
         "glossary": glossary_for(dataset.year),

@@ -9,7 +9,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from ..dataset import Dataset, TableData
-from ..specs import TableSet, TableSpec, ordered_keys
+from ..specs import TableSpec
 from .layout import NOT_APPLICABLE_TEXT, BodyCell, BodyRow, HeaderCell, body_rows, column_numbers, header_cells
 
 
@@ -53,13 +53,10 @@ def render_table(spec: TableSpec, table: TableData | None, label: str) -> Render
     return RenderedTable(spec, label, table, depth, header, column_numbers(spec), body_rows(spec, table))
 
 
-def render_dataset(dataset: Dataset, table_set: TableSet) -> list[RenderedTable]:
-    """Every table the version holds, in the region's order."""
-    keys = [key for key in ordered_keys(table_set, dataset.year) if key in dataset.tables]
-    return [
-        render_table(table.spec, table, dataset.label_of(table.spec.family) or table_set.label_of(table.spec.family))
-        for table in (dataset.tables[key] for key in keys)
-    ]
+def render_dataset(dataset: Dataset) -> list[RenderedTable]:
+    """Every table the version holds, in the region's order, under the department's numbers
+    (both fixed when the version was imported)."""
+    return [render_table(table.spec, table, dataset.label_of(table.spec.family)) for table in dataset.tables.values()]
 
 
 def cell_text(value) -> str:

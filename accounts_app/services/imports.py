@@ -38,7 +38,8 @@ from ..models import (
     Version,
     VersionTable,
 )
-from ..specs import RowKind, get_table_set
+from ..selectors import table_set
+from ..specs import RowKind
 from .narrative import copy_forward, store_evaluation
 
 
@@ -71,7 +72,7 @@ def expectation_for(disclosure: Disclosure, mapping: dict[str, str] | None = Non
         entity_names=disclosure.accepted_names,
         entity_label=disclosure.entity_name,
         year=year,
-        table_set=get_table_set(disclosure.region.table_set),
+        table_set=table_set(disclosure.region.table_set),
         known_codes={
             RowKind.SUBJECT: set(functions.values_list("code", flat=True)),
             RowKind.ECONOMIC: set(EconomicSubject.objects.for_year(year).values_list("code", flat=True)),
@@ -166,12 +167,14 @@ def store_figures(version: Version, dataset: Dataset) -> None:
             sheet_name=table.sheet[:100],
             printed_title=table.printed_title[:200],
             printed_label=table.printed_label[:30],
+            label=dataset.label_of(table.spec.family)[:30],
+            order=order,
             printed_entity=table.printed_entity[:200],
             printed_unit=table.printed_unit[:20],
             note=table.note,
             figure_count=table.figure_count,
         )
-        for table in dataset.tables.values()
+        for order, table in enumerate(dataset.tables.values())
     )
     version.figure_count = sum(table.figure_count for table in tables)
     Version.objects.filter(pk=version.pk).update(figure_count=version.figure_count)

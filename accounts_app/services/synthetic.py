@@ -345,7 +345,7 @@ def _store(planned: list[_Planned], counts: Generated) -> None:
 
     for p, version in zip(planned, versions):
         tables = {key: replace(t, printed_entity=p.department.name) for key, t in p.variant.dataset.tables.items()}
-        store_figures(version, Dataset(year=p.year.year, tables=tables))
+        store_figures(version, Dataset(year=p.year.year, tables=tables, labels=p.variant.dataset.labels))
     counts.versions += len(versions)
     counts.lines += sum(p.variant.lines for p in planned)
     counts.figures += sum(p.variant.figures for p in planned)

@@ -125,7 +125,8 @@ class TableSpec:
     cell_map: tuple[tuple[str, str, str, str], ...] = ()
     # Blocks after the first may be left out: 表06 prints its 经济分类 in two or three blocks.
     optional_blocks: bool = False
-    headline: tuple[str, str] = ()  # (row, column) of the figure that sums the table up: its 合计
+    headline: tuple[tuple[str, str], ...] = ()  # the cells that sum the table up: its 合计
+    form: str = ""  # how this form prints, where a table has several: 「各项为行，预算数、决算数两栏」
 
     def __post_init__(self):
         if not self.family:

@@ -25,7 +25,8 @@ from ..rendering.lists import CompareTable, DisclosureTable
 from ..rendering.page import disclosure_content
 from ..selectors import disclosure_facets, version_dataset
 from ..services.pdfs import pdf_filename
-from ..specs import get_table_set, template_specs
+from ..selectors import table_set as table_set_of
+from ..specs import template_specs
 from ..specs.key_figures import KEY_LABELS
 
 Status = Version.Status
@@ -108,7 +109,7 @@ def download_workbook(request, pk: int, number: int):
     """The whole version as one workbook, regenerated from the stored figures."""
     version = _shown(_history(request, pk), number)
     dataset = version_dataset(version)
-    table_set = get_table_set(version.table_set)
+    table_set = table_set_of(version.table_set)
     specs = template_specs(table_set, dataset.year)
     specs += [t.spec for t in dataset.tables.values() if t.spec not in specs]
     data = workbook_bytes(dataset, table_set, specs, version.disclosure.entity_name)
@@ -124,7 +125,7 @@ def download_table(request, pk: int, number: int, table: str, fmt: str):
     if table not in dataset.tables:
         raise Http404("该版本没有这张表。")
     data_table = dataset.tables[table]
-    table_set = get_table_set(version.table_set)
+    table_set = table_set_of(version.table_set)
     name = f"{_file_stem(version)}-{dataset.label_of(data_table.spec.family)}{data_table.title}"
     if fmt == "csv":
         return _download(table_csv(data_table.spec, data_table).encode("utf-8"), "text/csv; charset=utf-8", f"{name}.csv")

@@ -16,7 +16,8 @@ from ..exporting.template import disclosure_template, template_filename
 from ..forms import UploadForm
 from ..importing.reader import NOT_A_TABLE, Status
 from ..services import workflow
-from ..specs import get_table_set, specs_for_year
+from ..selectors import table_set as table_set_of
+from ..specs import specs_for_year
 from .work import XLSX, _disclosure, _version, actor, sheet_readings
 
 AUTO = "auto"  # the mapping choice: let the portal identify the sheet
@@ -46,7 +47,7 @@ def upload(request, pk: int):
 
 def _table_choices(version) -> list[tuple[str, str]]:
     """Every table (in every form) of the version's year, named by the region's number and title."""
-    table_set = get_table_set(version.table_set)
+    table_set = table_set_of(version.table_set)
     choices = [(AUTO, "自动识别"), (NOT_A_TABLE, "不是公开表（不读取）")]
     for spec in specs_for_year(version.disclosure.year.year).values():
         label = table_set.label_of(spec.family)

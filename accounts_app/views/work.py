@@ -29,7 +29,8 @@ from ..services import workflow
 from ..services.changes import dataset_changes, last_year_published, previous_version
 from ..services.deadlines import deadline_counts, deadline_rows
 from ..services.pdfs import pdf_filename
-from ..specs import get_table_set, template_specs
+from ..selectors import table_set as table_set_of
+from ..specs import template_specs
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Status = Version.Status
@@ -153,7 +154,6 @@ def version_detail(request, pk: int):
     version = _version(request, pk, Action.VIEW)
     disclosure = version.disclosure
     dataset = version_dataset(version)
-    table_set = get_table_set(version.table_set)
     previous = previous_version(version)
     previous = previous if previous and access.versions(request.user).filter(pk=previous.pk).exists() else None
     last_year = last_year_published(disclosure)
@@ -173,7 +173,7 @@ def version_detail(request, pk: int):
             "warning_count": findings.filter(severity=Finding.Severity.WARNING).count(),
             "version": version,
             "disclosure": disclosure,
-            "tables": render_dataset(dataset, table_set),
+            "tables": render_dataset(dataset),
             "findings": findings,
             "comments": version.comments.select_related("author"),
             "changes_previous": dataset_changes(version_dataset(previous), dataset) if previous else None,
@@ -273,7 +273,7 @@ def download_xlsx(request, pk: int):
     """The version's figures regenerated in the official layout (never the uploaded file)."""
     version = _version(request, pk, Action.VIEW)
     dataset = version_dataset(version)
-    table_set = get_table_set(version.table_set)
+    table_set = table_set_of(version.table_set)
     specs = template_specs(table_set, dataset.year)
     specs += [t.spec for t in dataset.tables.values() if t.spec not in specs]
     data = workbook_bytes(dataset, table_set, specs, version.disclosure.entity_name)

@@ -19,7 +19,7 @@ SOE_CAPITAL_IE = "soe_capital_ie"  # the 收入支出 form of the newer national
 SUBJECT_CODE_LENGTHS = (3, 5, 7)
 
 
-def _subject_table(key, title, columns, note, checks, *, aliases=(), empty_note="", description="", family=""):
+def _subject_table(key, title, columns, note, checks, *, aliases=(), empty_note="", description="", family="", form=""):
     return TableSpec(
         key=key,
         title=title,
@@ -33,6 +33,7 @@ def _subject_table(key, title, columns, note, checks, *, aliases=(), empty_note=
         landscape=len(columns) > 4,
         description=description,
         family=family,
+        form=form,
         headline=((TOTAL_ROW, columns[0].key if columns[0].key != "opening" else "total"),),
     )
 
@@ -236,6 +237,7 @@ def soe_capital_ie(classification: Classification) -> TableSpec:
         "国有资本经营预算财政拨款收入支出决算表",
         "本部门本年度无国有资本经营预算财政拨款收入、支出及结转和结余，本表为空表。",
         family=SOE_CAPITAL,
+        form="收入支出：年初结转和结余、本年收入、本年支出、年末结转和结余",
     )
 
 
@@ -262,5 +264,6 @@ def soe_capital(classification: Classification) -> TableSpec:
         "本表反映部门本年度国有资本经营预算财政拨款支出情况。" + ROUNDING_NOTE,
         checks,
         empty_note="本部门本年度无国有资本经营预算财政拨款支出，本表为空表。",
+        form="支出：合计、基本支出、项目支出",
         description="国有资本经营预算财政拨款的支出",
     )

@@ -110,6 +110,7 @@ def build(classification: Classification) -> TableSpec:
         landscape=True,
         checks=tuple(checks),
         headline=((ROW, "final_total"),),
+        form="一行，预算数、决算数各 6 栏",
         description="财政拨款安排的因公出国（境）费、公务用车购置及运行维护费和公务接待费",
     )
 
@@ -192,6 +193,7 @@ def build_detail(classification: Classification) -> TableSpec:
         empty_note=EMPTY_NOTE,
         checks=tuple(checks),
         headline=(("1", "final"),),
+        form="各项为行，年初预算数、全年预算数、决算数三栏，另有相关统计数",
         description="“三公”经费预决算及相关统计数（因公出国团组、公务用车、公务接待）",
     )
 
@@ -222,6 +224,7 @@ def build_items(classification: Classification) -> TableSpec:
         note=NOTE,
         empty_note=EMPTY_NOTE,
         stores_as=KEY,
+        form="各项为行，预算数、决算数两栏",
         cell_map=tuple(
             (row.key, column, ROW, f"{column}_{item}") for row, item in ITEM_ROWS for column in ("budget", "final")
         ),
