@@ -23,7 +23,7 @@ MESSAGES: dict[str, str] = {
     # Sheets and tables
     "sheet.ignored": "{reason}",
     "sheet.unsure": "{reason}",
-    "sheet.too_many_rows": "工作表超过 {limit} 行，不像一张决算公开表，已拒绝。",
+    "sheet.too_many_rows": "工作表超过 {limit} 行，不像一张决算公开表，未读取。",
     "sheet.too_many_columns": "工作表的数据超出第 {limit} 列，不像一张决算公开表，已拒绝。",
     "table.duplicate": "{reason}",
     "table.missing": "缺少{label}「{title}」。没有数据的表也须上传（保留表头，数据留空）。",

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router
 from ninja.errors import HttpError, ValidationError
 
+from ..dataset import display_title
 from ..models import Disclosure, Version, VersionTable
 from ..specs import TableSpec, specs_for_year
 from ..specs.key_figures import KEY_LABELS
@@ -103,7 +104,8 @@ def _spec(year: int, table: str) -> TableSpec | None:
 
 
 def _title(spec: TableSpec | None, stored: VersionTable) -> str:
-    return spec.title if spec else stored.printed_title
+    """The title as the department printed it (its region's wording), else the spec's."""
+    return display_title(stored.printed_title) or (spec.title if spec else "")
 
 
 def _heading(spec: TableSpec | None, column: str) -> str:
@@ -163,7 +165,7 @@ def version_detail(request: HttpRequest, version_id: int = VERSION_ID):
     version = _published_version(request, version_id)
     year = version.disclosure.year.year
     tables = [
-        {"key": t.table, "title": _title(_spec(year, t.table), t), "label": t.printed_label, "rows": t.row_count}
+        {"key": t.table, "title": _title(_spec(year, t.table), t), "label": t.label or t.printed_label, "rows": t.row_count}
         for t in queries.version_tables(version)
     ]
     return {
@@ -198,7 +200,7 @@ def table_detail(
         "version_id": version.pk,
         "key": stored.table,
         "title": _title(spec, stored),
-        "label": stored.printed_label,
+        "label": stored.label or stored.printed_label,
         "note": stored.note,
         "columns": [{"key": c.key, "label": c.label, "heading": c.heading} for c in columns],
         "rows": list(rows.values()),

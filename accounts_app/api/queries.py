@@ -64,7 +64,7 @@ def version_history(user, disclosure_id: int) -> list[Version]:
 
 
 def version_tables(version: Version) -> QuerySet[VersionTable]:
-    return version.tables.annotate(row_count=Count("lines")).order_by("position")
+    return version.tables.annotate(row_count=Count("lines")).order_by("order", "position")
 
 
 def table_cells(table: VersionTable) -> list[tuple[str, str, str | None, object]]:

@@ -90,30 +90,49 @@ def header_words(rows: list[tuple], start: int, end: int, width: int) -> list[st
     return words
 
 
-def _group_parts(column: Column) -> list[str]:
-    return [cells.label_key(part) for part in column.group.split("·") if part]
+def once(compute):
+    """`compute(obj)` computed once per object. Specs, their columns and rows are built once
+    per classification edition and never change; keyed by id (hashing a whole spec costs
+    more than the work saved), the object kept alive with its value so the id stays its own."""
+    found: dict[int, tuple[object, object]] = {}
+
+    def cached(obj):
+        hit = found.get(id(obj))
+        if hit is None:
+            hit = found[id(obj)] = (obj, compute(obj))
+        return hit[1]
+
+    return cached
+
+
+@once
+def _column_words(column: Column) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(its labels, its group's parts), compared as label keys."""
+    labels = tuple(cells.label_key(label) for label in column.labels)
+    parts = tuple(cells.label_key(part) for part in column.group.split("·") if part)
+    return labels, parts
 
 
 def column_match(column: Column, text: str) -> int:
     """How `text` (a column's header) names `column`: EXACT, COMPOSED or 0."""
     if not text:
         return 0
-    labels = [cells.label_key(label) for label in column.labels]
-    if any(text.endswith(label) for label in labels):
+    labels, parts = _column_words(column)
+    if text.endswith(labels):
         return EXACT
-    parts = _group_parts(column)
     if parts and all(part in text for part in parts) and any(label in text for label in labels):
         return COMPOSED
     return 0
 
 
-def vocabulary(spec: TableSpec) -> set[str]:
+@once
+def vocabulary(spec: TableSpec) -> frozenset[str]:
     """Every label the spec's header may print: columns, their groups, block heads."""
     words = {"项目"}
     for block in spec.blocks:
         if block.name:
             words.add(cells.label_key(block.name))
         for column in block.columns:
-            words.update(cells.label_key(label) for label in column.labels)
-            words.update(_group_parts(column))
-    return words
+            labels, parts = _column_words(column)
+            words.update(labels, parts)
+    return frozenset(words)

@@ -51,14 +51,32 @@ def title_key(value) -> str:
     return _ORDINAL.sub("", key).replace("(", "").replace(")", "")
 
 
+@header.once
+def _title_keys(spec: TableSpec) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(title_key(title) for title in spec.titles))
+
+
+@header.once
+def _row_keys(spec: TableSpec) -> tuple[frozenset[str], ...]:
+    """The label keys of each labelled fixed row."""
+    rows = [row for row in spec.fixed_rows if not row.spacer and row.label]
+    return tuple(frozenset(cells.row_label_key(label) for label in row.labels) for row in rows)
+
+
+@header.once
+def _fit_columns(spec: TableSpec) -> tuple[Column, ...]:
+    """Every value column, and the key columns (科目编码, 科目名称, 项目) a printed form always has."""
+    keys = {column.key: column for block in spec.blocks for column in block.columns if not column.is_value and not column.optional}
+    return (*spec.value_columns, *keys.values())
+
+
 def title_similarity(printed: str, spec: TableSpec) -> float:
     best = 0.0
-    for title in spec.titles:
-        candidate = title_key(title)
+    for candidate in _title_keys(spec):
         if printed == candidate:
             return 1.0
         matcher = SequenceMatcher(None, printed, candidate, autojunk=False)
-        if matcher.quick_ratio() > best:
+        if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
             best = max(best, matcher.ratio())
     return best
 
@@ -146,7 +164,7 @@ def identify(rows: list[tuple], specs: dict[str, TableSpec], width: int) -> Iden
     while first < len(rows) and first < TITLE_ROWS + 2 and (header.is_meta_row(rows[first]) or not any(rows[first])):
         first += 1
     end = _header_end(rows, first)
-    texts = header.header_texts(rows, first, end, width)
+    texts = [text for text in dict.fromkeys(header.header_texts(rows, first, end, width)) if text]
     words = header.header_words(rows, first, end, width)
     result.header = words
     labels = _row_labels(rows, end)
@@ -223,19 +241,16 @@ def _row_labels(rows: list[tuple], start: int) -> set[str]:
 
 
 def _header_fit(spec: TableSpec, texts: list[str], words: list[str], labels: set[str]) -> tuple[float, float]:
-    # every value column, and the key columns (科目编码, 科目名称, 项目) a printed form always has
-    keys = {column.key: column for block in spec.blocks for column in block.columns if not column.is_value and not column.optional}
-    columns = (*spec.value_columns, *keys.values())
+    columns = _fit_columns(spec)
     found = sum(1 for column in columns if _column_found(column, texts))
     total = len(columns)
     vocabulary = header.vocabulary(spec)
     explained = sum(1 for word in words if any(word in v or v in word for v in vocabulary))
     printed = len(words)
     if spec.row_kind is RowKind.LINE:
-        rows = [row for row in spec.fixed_rows if not row.spacer and row.label]
-        row_keys = [{cells.row_label_key(label) for label in row.labels} for row in rows]
-        found += sum(1 for keys in row_keys if keys & labels)
-        total += len(rows)
+        row_keys = _row_keys(spec)
+        found += sum(1 for keys in row_keys if not keys.isdisjoint(labels))
+        total += len(row_keys)
         all_keys = set().union(*row_keys) if row_keys else set()
         explained += sum(1 for label in labels if label in all_keys)
         printed += len(labels)

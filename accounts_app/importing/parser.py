@@ -39,11 +39,12 @@ _HEADER_SKIP = header.NUMBER_ROW_WORDS
 _SPLIT_LABELS = ("类", "款", "项")
 
 
-def formula_problems(opened, sheet_name: str, rows: list[tuple]) -> list[Problem]:
-    """A formula without its cached value reads as blank: say so, never guess."""
+def formula_problems(opened, sheet_name: str, rows: list[tuple], where: str = "") -> list[Problem]:
+    """A formula without its cached value reads as blank: say so, never guess. `where`: the
+    table the sheet holds, by its number and title."""
     formulas = opened.formulas(sheet_name, len(rows)) if opened.has_formulas(sheet_name) else {}
     return [
-        Problem(ERROR, "cell.formula_without_value", {"formula": formula}, sheet=sheet_name, cell=address(r, c))
+        Problem(ERROR, "cell.formula_without_value", {"formula": formula}, sheet=sheet_name, cell=address(r, c), where=where)
         for (r, c), formula in formulas.items()
         if r < len(rows) and rows[r][c] is None
     ]
@@ -90,7 +91,7 @@ class SheetParser:
 
     def _report(self, severity, code, r, c, params):
         cell = address(r, c) if r is not None and c is not None else ""
-        title = self.table.printed_title or self.spec.title
+        title = self.table.title
         label = self.table.printed_label or self.label
         self.problems.append(
             Problem(

@@ -16,6 +16,7 @@ from defusedxml import DefusedXmlException
 
 from ..dataset import Dataset, LineData, TableData, display_title
 from ..specs import TableSet, TableSpec, ordered_keys, specs_for_year
+from .. import messages
 from . import cells, identify, performance
 from .parser import SheetParser, formula_problems
 from .problems import ERROR, WARNING, Problem, WorkbookRejected
@@ -166,11 +167,12 @@ def _read_sheet(opened, sheet_name, position, specs, expectation, result) -> tup
     else:
         return _not_identified(reading, found, expectation, result), None
     rows = head + list(iterator)
-    if len(rows) > MAX_ROWS:
-        problem = Problem(ERROR, "sheet.too_many_rows", {"limit": MAX_ROWS}, sheet=sheet_name)
-        return _failed(reading, spec, expectation, result, problem), None
     label = label_for(expectation.table_set, spec)
-    sheet_problems = formula_problems(opened, sheet_name, rows)
+    where = f"{label}「{display_title(found.printed_title) or title_for(expectation.table_set, spec)}」"
+    if len(rows) > MAX_ROWS:
+        problem = Problem(ERROR, "sheet.too_many_rows", {"limit": MAX_ROWS}, sheet=sheet_name, table=spec.key, where=where)
+        return _failed(reading, spec, expectation, result, problem), None
+    sheet_problems = formula_problems(opened, sheet_name, rows, where)
     title_row = found.title_row if found.title_row is not None else -1
     parser = SheetParser(spec, sheet_name, position, rows, title_row, found.printed_title, expectation, sheet_problems, label)
     table = parser.parse()
@@ -284,7 +286,7 @@ def _form_unknown(reading, found, head, expectation, result, specs) -> SheetRead
 def _failed(reading, spec, expectation, result, problem) -> SheetReading:
     reading.status, reading.table, reading.family = Status.FAILED, spec.key, spec.family
     reading.label, reading.title = label_for(expectation.table_set, spec), title_for(expectation.table_set, spec)
-    reading.reason = f"工作表「{reading.sheet}」是{reading.label}「{reading.title}」，但{problem.message}"
+    reading.reason = f"工作表「{reading.sheet}」是{reading.label}「{reading.title}」，但{messages.render(problem.code, **problem.params)}"
     result.problems.append(problem)
     return reading
 

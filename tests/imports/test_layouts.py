@@ -298,3 +298,31 @@ def test_a_sheet_mapped_by_hand_is_read_and_the_mapping_is_reused(seed_disclosur
     reading = _sheet(third, "公开02表")
     assert (reading.status, reading.mapped, reading.table) == ("read", True, "income")
     assert third.errors == []
+
+
+def test_an_unsubmitted_draft_is_discarded_by_its_department_and_leaves_the_list(client, seed_disclosure, django_user_model):
+    from accounts_app.models import AuditEntry, Membership
+
+    disclosure = seed_disclosure("000")
+    accountant = django_user_model.objects.create_user("acc000", password="x")
+    Membership.objects.create(user=accountant, role="accountant", department=disclosure.department)
+    outcome = workflow.version_upload(
+        disclosure=disclosure, data=seed_workbook("000").read_bytes(), filename="d.xlsx", actor=workflow.Actor(accountant)
+    )
+    version = outcome.version
+    reviewer = django_user_model.objects.create_user("rev000", password="x")
+    Membership.objects.create(user=reviewer, role="reviewer", region=disclosure.department.region)
+    client.force_login(reviewer)
+    assert client.post(f"/work/versions/{version.pk}/discard/").status_code == 404  # reviewers never see drafts
+    client.force_login(accountant)
+    response = client.post(f"/work/versions/{version.pk}/discard/")
+    assert response.status_code == 302 and response["Location"] == f"/work/disclosures/{disclosure.pk}/"
+    version.refresh_from_db()
+    assert version.status == "discarded"
+    page = client.get(response["Location"]).content.decode()
+    assert f"/work/versions/{version.pk}/" not in page
+    assert "另有 1 个已作废的草稿未列出（文件和操作记录仍保留）。" in page
+    assert version.source_file.storage.exists(version.source_file.name)
+    assert AuditEntry.objects.filter(version=version, action="discard", detail="作废第 1 版").exists()
+    again = client.post(f"/work/versions/{version.pk}/discard/", follow=True).content.decode()
+    assert "只有“草稿、退回”的版本可以这样操作" in again

@@ -85,5 +85,7 @@ def test_misprinted_code_on_an_empty_row_is_a_warning(seed_disclosure):
     outcome = _import(seed_disclosure, "002")
     finding = outcome.version.findings.get(code="row.bad_code")
     assert finding.severity == "warning"
-    assert (finding.sheet, finding.cell) == ("基本支出", "G21")
-    assert finding.message == "科目编码格式不正确：应为 3/5 位数字，表中为「310111」。"
+    assert (finding.sheet, finding.cell, finding.table) == ("基本支出", "G21", "gpb_basic")
+    assert finding.message == (  # named by the department's own number
+        "公开06表「一般公共预算财政拨款基本支出决算明细表」：科目编码格式不正确：应为 3/5 位数字，表中为「310111」。"
+    )

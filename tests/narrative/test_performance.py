@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts_app.importing import performance
-from accounts_app.models import Finding, PerformanceEvaluation, Version
+from accounts_app.models import Finding, Version
 from accounts_app.narrative.forms import EvaluationForm, FundFormSet, IndicatorFormSet
 from accounts_app.services import workflow
 from accounts_app.services.narrative import evaluation_data, performance_findings_refresh
@@ -249,34 +249,57 @@ def test_a_score_above_its_weight_is_a_finding(seed000):
     }
 
 
-def test_a_text_in_a_number_cell_is_an_error_and_nothing_is_stored(seed000):
+def test_a_text_in_a_number_cell_is_an_error_that_blocks_submission(seed000):
     disclosure, accountant = seed000
     workbook = book()
     score = cell_with(evaluation_sheet(workbook, "城乡医疗救助"), "救助参保人数").offset(column=4)
     score.value = "十分"
-    response = post(login(accountant), disclosure, workbook)
-    assert response.status_code == 422
-    page = response.content.decode()
+    client = login(accountant)
+    response = post(client, disclosure, workbook)
+    version = Version.objects.get(disclosure=disclosure)  # stored as a draft, with the error
+    assert response.status_code == 302 and response.url == f"/work/versions/{version.pk}/"
+    page = client.get(response.url).content.decode()
     message = "绩效自评表「城乡医疗救助」「救助参保人数」行的「得分」应为数字，表中为「十分」。"
-    assert message in page and f"<td>附件3</td><td>{score.coordinate}</td>" in page
-    assert not Version.objects.filter(disclosure=disclosure).exists()
-    assert not PerformanceEvaluation.objects.exists()
+    assert "已保存为第 1 版（草稿）。有 1 处错误，改正前不能提交审核。" in page
+    assert f"<td>错误</td><td>附件3</td><td>{score.coordinate}</td><td>数字</td><td>十分</td><td>{message}</td>" in page
+    [error] = version.findings.filter(severity=Finding.Severity.ERROR)
+    assert (error.code, error.sheet, error.cell, error.table, error.row, error.column, error.message) == (
+        "evaluation.bad_number", "附件3", score.coordinate, "performance", "城乡医疗救助", "得分", message
+    )
+    # the evaluation that could not be read is left out; the other 13 are stored
+    assert list(version.evaluations.values_list("name", flat=True)) == [n for n in NAMES if n != "城乡医疗救助"]
+    with pytest.raises(workflow.TransitionRefused) as refused:
+        workflow.version_submit(version, workflow.Actor(accountant))
+    assert str(refused.value) == "检查发现 1 处错误，须修改工作簿并重新上传后才能提交。"
+    assert Version.objects.get(pk=version.pk).status == Version.Status.DRAFT
 
 
-def test_a_missing_total_row_is_an_error(seed_disclosure):
+def test_a_missing_total_row_is_an_error(seed000):
     from accounts_app.services.imports import workbook_import
 
+    disclosure, accountant = seed000
     workbook = book()
     sheet = evaluation_sheet(workbook, "离退休医疗费")
     cell_with(sheet, "总分").value = None
     buffer = io.BytesIO()
     workbook.save(buffer)
-    outcome = workbook_import(disclosure=seed_disclosure("000"), data=buffer.getvalue(), filename="no-total.xlsx")
-    assert not outcome.accepted
+    outcome = workbook_import(disclosure=disclosure, data=buffer.getvalue(), filename="no-total.xlsx", user=accountant)
     [error] = outcome.errors
     assert (error.code, error.sheet, str(error)) == (
         "evaluation.missing_total", "附件8", "工作表「附件8」 单元格 A1：绩效自评表「离退休医疗费」缺少“总分”行。"
     )
+    # stored as a draft without that evaluation, the error with it
+    version = outcome.version
+    assert version.status == Version.Status.DRAFT
+    others = [n for n in NAMES if n != "离退休医疗费"]
+    assert outcome.evaluations == others
+    assert list(version.evaluations.values_list("name", flat=True)) == others
+    assert list(version.findings.filter(severity=Finding.Severity.ERROR).values_list("code", "sheet", "cell", "message")) == [
+        ("evaluation.missing_total", "附件8", "A1", "绩效自评表「离退休医疗费」缺少“总分”行。")
+    ]
+    with pytest.raises(workflow.TransitionRefused) as refused:
+        workflow.version_submit(version, workflow.Actor(accountant))
+    assert str(refused.value) == "检查发现 1 处错误，须修改工作簿并重新上传后才能提交。"
 
 
 def test_evaluations_one_under_another_on_one_sheet_read_alike():

@@ -1,8 +1,10 @@
 """The corpus of hostile and broken uploads (tests/fixtures/bad/), file by file.
 
 Each file is uploaded through the real upload page as the 填报人 of seed 000's disclosure:
-no server error, the expected Chinese message on the page, and nothing stored unless the
-file is meant to be read (see the README there). Each import also runs in a child process
+no server error and the expected Chinese message on the page. A file that cannot be opened
+safely stores nothing (the upload result page, 422); whatever opens is stored as a draft and
+the page goes on to it, its problems among the findings there — errors keep the draft from
+being submitted (see the README there). Each import also runs in a child process
 (tests/security/import_probe.py) that must finish in < 5 s and < 300 MB of peak memory.
 """
 
@@ -91,10 +93,11 @@ def measurements(corpus_files) -> dict[str, dict]:
 
 
 PROBE_RESULTS = {
-    corpus.REJECTED: ("rejected:", "errors:"),
+    corpus.REJECTED: ("rejected:",),
     corpus.FORM_ERROR: ("form:",),
     corpus.ACCEPTED: ("read:",),
-    corpus.STORED_WITH_ERRORS: ("read:",),
+    corpus.READ_WITH_ERRORS: ("errors:",),  # reading errors: stored with them (the probe stores nothing)
+    corpus.STORED_WITH_ERRORS: ("read:",),  # read without a reading error; the checker's errors come after
 }
 
 
@@ -186,6 +189,12 @@ def _text(response) -> str:
     return html.unescape(response.content.decode()).replace("\xa0", " ")
 
 
+def _section(page: str, marker: str) -> str:
+    """The table of the page that starts with `marker` (its attributes), up to its end."""
+    start = page.index(marker)
+    return page[start : page.index("</table>", start)]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", PARAMS)
 def test_upload_through_the_page(case, client, accountant, corpus_files):
@@ -206,7 +215,7 @@ def test_upload_through_the_page(case, client, accountant, corpus_files):
         assert response.status_code == 422
         page = _text(response)
         assert case.message in page
-        assert "本次上传没有保存任何数据" in page
+        assert "未保存：这个文件无法安全打开" in page and "本次上传没有保存任何数据" in page
         assert stored_counts() == before
     elif case.outcome == corpus.FORM_ERROR:
         assert response.status_code == 302
@@ -223,8 +232,11 @@ def test_upload_through_the_page(case, client, accountant, corpus_files):
         errors = version.findings.filter(severity="error")
         if case.outcome == corpus.ACCEPTED:
             assert not errors.exists()
+            assert "处错误，改正前不能提交审核" not in page
         else:
             assert errors.filter(message=case.message).exists()
+            assert f"已保存为第 1 版（草稿）。有 {errors.count()} 处错误，改正前不能提交审核。" in page
+            assert f"<td>{case.message}</td>" in _section(page, 'id="findings"')  # the error, in the findings
             refused = client.post(reverse("work:submit", args=[version.pk]), follow=True)
             assert "须修改工作簿并重新上传后才能提交" in _text(refused)
             version.refresh_from_db()

@@ -347,7 +347,7 @@ def test_workbook_text_is_escaped_on_the_upload_result_page(client, seed_disclos
     client.force_login(user)
     book = openpyxl.load_workbook(seed_workbook("000"))
     book["公开02表"]["C24"] = SCRIPT
-    book["Sheet3"]["A3"] = f"部门名称：{SCRIPT}"  # another sheet: a sheet with a wrong name is not read further
+    book["Sheet3"]["A3"] = f"部门名称：{SCRIPT}"  # another sheet: each error is a finding of its own
     buffer = io.BytesIO()
     book.save(buffer)
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -355,11 +355,16 @@ def test_workbook_text_is_escaped_on_the_upload_result_page(client, seed_disclos
     response = client.post(
         reverse("work:upload", args=[disclosure.pk]), {"workbook": SimpleUploadedFile("x.xlsx", buffer.getvalue())}
     )
-    assert response.status_code == 422
-    page = response.content.decode()
+    version = Version.objects.get(disclosure=disclosure)  # stored as a draft with the errors
+    assert response.status_code == 302 and response.url == reverse("work:version", args=[version.pk])
+    page = client.get(response.url).content.decode()
     _assert_escaped(
         page,
-        f"部门/单位名称不符：本次上传的是「新乡市凤泉区医疗保障局」，表中为「{ESCAPED_SCRIPT}」。",
-        f"金额无法识别：应为数字（单位万元，两位小数），表中为「{ESCAPED_SCRIPT}」。",
+        f"<td>公开03表「支出决算表」：部门/单位名称不符：本次上传的是「新乡市凤泉区医疗保障局」，表中为「{ESCAPED_SCRIPT}」。</td>",
+        f"<td>公开02表「收入决算表」：金额无法识别：应为数字（单位万元，两位小数），表中为「{ESCAPED_SCRIPT}」。</td>",
+        f"<td>新乡市凤泉区医疗保障局</td><td>{ESCAPED_SCRIPT}</td>",  # 应为 | 实为 of the name
     )
-    assert Version.objects.filter(disclosure=disclosure).count() == 0
+    assert set(version.findings.filter(severity="error", found=SCRIPT).values_list("code", "sheet", "cell")) == {
+        ("meta.entity_mismatch", "Sheet3", "A3"),
+        ("cell.bad_amount", "公开02表", "C24"),
+    }
