@@ -10,7 +10,7 @@ import pytest
 from accounts_app.rendering.layout import columns_of as sheet_columns
 from accounts_app.models import Figure
 from accounts_app.services.imports import workbook_import
-from accounts_app.specs import Role, RowKind, get_table_set, specs_for_year, template_specs
+from accounts_app.specs import Role, RowKind, get_table_set, template_specs
 from tests.seeds.transcriptions import SEEDS, expected_figures, load
 
 pytestmark = pytest.mark.django_db

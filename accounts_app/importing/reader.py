@@ -167,24 +167,22 @@ def _read_sheet(opened, sheet_name, position, specs, expectation, result) -> tup
     else:
         return _not_identified(reading, found, expectation, result), None
     rows = head + list(iterator)
-    label = label_for(expectation.table_set, spec)
-    where = f"{label}「{display_title(found.printed_title) or title_for(expectation.table_set, spec)}」"
-    if len(rows) > MAX_ROWS:
-        problem = Problem(ERROR, "sheet.too_many_rows", {"limit": MAX_ROWS}, sheet=sheet_name, table=spec.key, where=where)
-        return _failed(reading, spec, expectation, result, problem), None
-    sheet_problems = formula_problems(opened, sheet_name, rows, where)
-    title_row = found.title_row if found.title_row is not None else -1
-    parser = SheetParser(spec, sheet_name, position, rows, title_row, found.printed_title, expectation, sheet_problems, label)
-    table = parser.parse()
-    result.problems.extend(sheet_problems)
     reading.table, reading.family = spec.key, spec.family
-    reading.label = parser.table.printed_label or label
+    reading.label = label_for(expectation.table_set, spec)
     reading.title = display_title(found.printed_title) or title_for(expectation.table_set, spec)
+    if len(rows) > MAX_ROWS:
+        problem = Problem(ERROR, "sheet.too_many_rows", {"limit": MAX_ROWS}, sheet=sheet_name, table=spec.key)
+        return _failed(reading, problem, result), None
+    title_row = found.title_row if found.title_row is not None else -1
+    sheet_problems: list[Problem] = []
+    parser = SheetParser(spec, sheet_name, position, rows, title_row, found.printed_title, expectation, sheet_problems, reading.label)
+    table = parser.parse()
+    reading.label = parser.table.printed_label or reading.label  # the number the sheet prints wins
+    where = f"{reading.label}「{reading.title}」"
+    result.problems.extend(formula_problems(opened, sheet_name, rows, where) + sheet_problems)
     if table is None:
-        reading.status = Status.FAILED
         first = next((p for p in sheet_problems if p.is_error), None)
-        reading.reason = f"工作表「{sheet_name}」是{reading.label}「{reading.title}」，但有错误未能读取" + (f"：{first.message}" if first else "。")
-        return reading, None
+        return _failed(reading, first, result, reported=True), None
     table = _stored_form(table, specs)
     reading.status, reading.table = Status.READ, table.spec.key
     reading.rows, reading.figures = len(table.lines), table.figure_count
@@ -283,11 +281,15 @@ def _form_unknown(reading, found, head, expectation, result, specs) -> SheetRead
     return reading
 
 
-def _failed(reading, spec, expectation, result, problem) -> SheetReading:
-    reading.status, reading.table, reading.family = Status.FAILED, spec.key, spec.family
-    reading.label, reading.title = label_for(expectation.table_set, spec), title_for(expectation.table_set, spec)
-    reading.reason = f"工作表「{reading.sheet}」是{reading.label}「{reading.title}」，但{messages.render(problem.code, **problem.params)}"
-    result.problems.append(problem)
+def _failed(reading: SheetReading, problem: Problem | None, result: ParseResult, reported: bool = False) -> SheetReading:
+    """The sheet holds the table, but `problem` keeps it from being read."""
+    reading.status = Status.FAILED
+    if problem is not None and not problem.where:
+        problem.where = f"{reading.label}「{reading.title}」"
+    why = messages.render(problem.code, **problem.params) if problem else "有错误未能读取"
+    reading.reason = f"工作表「{reading.sheet}」是{reading.label}「{reading.title}」，但{why}" + ("" if why.endswith("。") else "。")
+    if problem is not None and not reported:
+        result.problems.append(problem)
     return reading
 
 

@@ -37,3 +37,18 @@ def screenshot():
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+PASSWORD = "browser-pw-1"  # the password the browser tests give the users they create
+
+
+def login(browser, live_server, username):
+    """A new page in a new context, signed in as `username` (password PASSWORD) at /work/."""
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/work/")
+    return page

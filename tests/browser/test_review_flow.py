@@ -6,22 +6,11 @@ from __future__ import annotations
 import pytest
 
 from accounts_app.models import Membership, Version
+from tests.browser.conftest import PASSWORD, login
 from tests.conftest import seed_workbook
 from tests.seeds.transcriptions import load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "browser-pw-1"
-
-
-def _login(browser, live_server, username):
-    context = browser.new_context(locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/work/")
-    return page
 
 
 def _upload_and_submit(page, live_server, disclosure, correction_note=""):
@@ -48,12 +37,12 @@ def test_review_flow(browser, live_server, seed_disclosure, django_user_model, s
     reviewer = django_user_model.objects.create_user("shenhe", password=PASSWORD)
     Membership.objects.create(user=reviewer, role="reviewer", region=disclosure.region)
 
-    desk = _login(browser, live_server, "kuaiji")
+    desk = login(browser, live_server, "kuaiji")
     _upload_and_submit(desk, live_server, disclosure)
     screenshot(desk, "flow-1-submitted")
     first = Version.objects.get(disclosure=disclosure, number=1)
 
-    review = _login(browser, live_server, "shenhe")
+    review = login(browser, live_server, "shenhe")
     review.click(f"#queue a[href='/work/versions/{first.pk}/']")
     review.select_option("#id_table", "expense")
     review.fill("#id_row", "2080501")

@@ -13,23 +13,12 @@ import pytest
 
 from accounts_app.models import Membership, Version
 from accounts_app.services import workflow
+from tests.browser.conftest import PASSWORD, login
 from tests.conftest import seed_workbook
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "browser-pw-1"
 SHEET = "公开02表"
 TITLE = "收入决算表"
-
-
-def _login(browser, live_server, username):
-    context = browser.new_context(locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/work/")
-    return page
 
 
 def _untitled_workbook(tmp_path: Path) -> Path:
@@ -90,7 +79,7 @@ def test_unidentified_sheet_is_mapped_and_remembered(browser, live_server, seed_
     Membership.objects.create(user=accountant, role="accountant", department=disclosure.department)
     workbook = _untitled_workbook(tmp_path)
 
-    desk = _login(browser, live_server, "kuaiji")
+    desk = login(browser, live_server, "kuaiji")
     desk.goto(f"{live_server.url}/work/disclosures/{disclosure.pk}/")
     assert desk.locator("#template-link").is_visible()
 
@@ -192,12 +181,12 @@ def test_mapping_page_refused_to_others(client, seed_disclosure, django_user_mod
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), response
 
     for username in ("shenhe", "waibu"):
-        client.force_login(django_user_model.objects.get(username=username))
+        client.forcelogin(django_user_model.objects.get(username=username))
         assert client.get(url).status_code == 404, username
         assert client.post(url, post).status_code == 404, username
         assert client.get(f"/work/versions/{draft.pk}/").status_code == 404, username
         client.logout()
 
-    client.force_login(accountant)
+    client.forcelogin(accountant)
     assert client.get(url).status_code == 200
     assert list(Version.objects.filter(disclosure=disclosure).values_list("number", "status")) == [(1, "draft")]
