@@ -66,6 +66,11 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+
+# As in production: DEBUG=1 (make bench) would log every query of the import in memory.
+settings.DEBUG = False
+
 import openpyxl  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 

@@ -8,6 +8,7 @@ import unicodedata
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import Enum
+from functools import lru_cache
 
 CENT = Decimal("0.01")
 WAN = Decimal(10000)
@@ -28,13 +29,34 @@ class CellValueError(ValueError):
         super().__init__(code)
 
 
+# Labels repeat across sheets and are looked at many times (identification, header, rows):
+# short texts are normalised once. Long ones are not kept, so a hostile workbook cannot make
+# the cache hold more than CACHED_TEXTS × SHORT_TEXT characters.
+CACHED_TEXTS, SHORT_TEXT = 8192, 120
+
+
+@lru_cache(maxsize=CACHED_TEXTS)
+def _normalised(value: str) -> str:
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", value)).strip()
+
+
+@lru_cache(maxsize=CACHED_TEXTS)
+def _label_key(value: str) -> str:
+    key = _SPACES.sub("", _normalised(value))
+    for a, b in (("“", '"'), ("”", '"'), ("'", '"'), ("‘", '"'), ("’", '"'), ("〔", "("), ("〕", ")")):
+        key = key.replace(a, b)
+    return key.replace('"', "")
+
+
 def text(value) -> str:
     """A cell as normalised text: full-width forms folded (NFKC), spaces collapsed."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return _normalised(value) if len(value) <= SHORT_TEXT else _normalised.__wrapped__(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", str(value))).strip()
+    return _normalised.__wrapped__(str(value))
 
 
 def compact(value) -> str:
@@ -44,10 +66,9 @@ def compact(value) -> str:
 
 def label_key(value) -> str:
     """Text for comparing labels: compact, quotes and brackets unified."""
-    key = compact(value)
-    for a, b in (("“", '"'), ("”", '"'), ("'", '"'), ("‘", '"'), ("’", '"'), ("〔", "("), ("〕", ")")):
-        key = key.replace(a, b)
-    return key.replace('"', "")
+    if isinstance(value, str) and len(value) <= SHORT_TEXT:
+        return _label_key(value)
+    return _label_key.__wrapped__(text(value))
 
 
 _ORDINAL = re.compile(r"^(?:其中:)?(?:[一二三四五六七八九十]+[、.]|\(?\d+\)|\d+[、.]|\([一二三四五六七八九十]+\))?(?:其中:)?")

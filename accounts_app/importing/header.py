@@ -113,6 +113,11 @@ def _column_words(column: Column) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return labels, parts
 
 
+def column_labels(column: Column) -> tuple[str, ...]:
+    """The column's label and aliases as label keys."""
+    return _column_words(column)[0]
+
+
 def column_match(column: Column, text: str) -> int:
     """How `text` (a column's header) names `column`: EXACT, COMPOSED or 0."""
     if not text:

@@ -15,6 +15,7 @@ every other table. Otherwise the sheet is unsure, with its candidates. Pure: no 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -52,8 +53,10 @@ def title_key(value) -> str:
 
 
 @header.once
-def _title_keys(spec: TableSpec) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(title_key(title) for title in spec.titles))
+def _title_matchers(spec: TableSpec) -> tuple[tuple[str, SequenceMatcher], ...]:
+    """Each title variant's key, with a matcher that has already indexed it (the costly half)."""
+    keys = dict.fromkeys(title_key(title) for title in spec.titles)
+    return tuple((key, SequenceMatcher(None, "", key, autojunk=False)) for key in keys)
 
 
 @header.once
@@ -70,14 +73,37 @@ def _fit_columns(spec: TableSpec) -> tuple[Column, ...]:
     return (*spec.value_columns, *keys.values())
 
 
+@header.once
+def _known_scores(spec: TableSpec) -> dict[str, float]:
+    return {}
+
+
+KNOWN_TITLES = 512  # printed titles remembered per spec: departments print the same few titles
+
+
 def title_similarity(printed: str, spec: TableSpec) -> float:
+    """How close a printed title (as title_key) is to the spec's title or one of its variants."""
+    known = _known_scores(spec)
+    score = known.get(printed)
+    if score is None:
+        score = _similarity(printed, spec)
+        if len(known) < KNOWN_TITLES:
+            known[printed] = score
+    return score
+
+
+_MATCHING = threading.Lock()  # the matchers are shared: one comparison at a time
+
+
+def _similarity(printed: str, spec: TableSpec) -> float:
     best = 0.0
-    for candidate in _title_keys(spec):
-        if printed == candidate:
-            return 1.0
-        matcher = SequenceMatcher(None, printed, candidate, autojunk=False)
-        if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
-            best = max(best, matcher.ratio())
+    with _MATCHING:
+        for candidate, matcher in _title_matchers(spec):
+            if printed == candidate:
+                return 1.0
+            matcher.set_seq1(printed)
+            if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
+                best = max(best, matcher.ratio())
     return best
 
 
@@ -168,11 +194,13 @@ def identify(rows: list[tuple], specs: dict[str, TableSpec], width: int) -> Iden
     words = header.header_words(rows, first, end, width)
     result.header = words
     labels = _row_labels(rows, end)
+    index = _label_index(specs)  # every column named exactly by a header text: its label ends the text
+    named = {id(column) for text in texts for i in range(len(text)) for column in index.get(text[i:], ())}
     title_scores = dict(((spec.key, score) for spec, score in titles))
     fits = []
     for spec in specs.values():
         title = title_scores.get(spec.key, 0.0)
-        recall, precision = _header_fit(spec, texts, words, labels)
+        recall, precision = _header_fit(spec, texts, words, labels, named)
         fit = Fit(spec, 0.0, title, recall, precision)
         score = TITLE_WEIGHT * title + (1 - TITLE_WEIGHT) * fit.header
         fits.append(Fit(spec, round(score, 4), title, recall, precision))
@@ -240,9 +268,9 @@ def _row_labels(rows: list[tuple], start: int) -> set[str]:
     return labels
 
 
-def _header_fit(spec: TableSpec, texts: list[str], words: list[str], labels: set[str]) -> tuple[float, float]:
+def _header_fit(spec: TableSpec, texts: list[str], words: list[str], labels: set[str], named: set[int]) -> tuple[float, float]:
     columns = _fit_columns(spec)
-    found = sum(1 for column in columns if _column_found(column, texts))
+    found = sum(1 for column in columns if id(column) in named or _column_composed(column, texts))
     total = len(columns)
     vocabulary = header.vocabulary(spec)
     explained = sum(1 for word in words if any(word in v or v in word for v in vocabulary))
@@ -259,5 +287,16 @@ def _header_fit(spec: TableSpec, texts: list[str], words: list[str], labels: set
     return recall, precision
 
 
-def _column_found(column: Column, texts: list[str]) -> bool:
-    return any(header.column_match(column, text) for text in texts)
+def _column_composed(column: Column, texts: list[str]) -> bool:
+    return bool(column.group) and any(header.column_match(column, text) == header.COMPOSED for text in texts)
+
+
+@header.once
+def _label_index(specs: dict[str, TableSpec]) -> dict[str, list[Column]]:
+    """Label key → the columns of any spec printed with that label."""
+    index: dict[str, list[Column]] = {}
+    for spec in specs.values():
+        for column in _fit_columns(spec):
+            for label in header.column_labels(column):
+                index.setdefault(label, []).append(column)
+    return index

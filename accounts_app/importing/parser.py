@@ -58,6 +58,7 @@ class SheetParser(HeaderReader):
         self.in_yuan = False
         self.number_row: int | None = None
         self.header_cells: set[tuple[int, int]] = set()  # header labels printed on a data row
+        self._texts: dict[int, list[tuple[int, str]]] = {}
         self._row_labels = {cells.row_label_key(label) for row in spec.fixed_rows for label in row.labels if label}
 
     # -- reporting -------------------------------------------------------------------
@@ -106,7 +107,12 @@ class SheetParser(HeaderReader):
         return cells.text(self.rows[r][c])
 
     def _row_texts(self, r: int) -> list[tuple[int, str]]:
-        return [(c, cells.text(v)) for c, v in enumerate(self.rows[r]) if v is not None and cells.text(v)]
+        """(column, text) of the row's non-blank cells; several steps look at a row, it is read once."""
+        found = self._texts.get(r)
+        if found is None:
+            texts = ((c, cells.text(v)) for c, v in enumerate(self.rows[r]) if v is not None)
+            found = self._texts[r] = [(c, text) for c, text in texts if text]
+        return found
 
     # -- data rows -----------------------------------------------------------------------
     def _read_rows(self, data_start: int, placed_blocks: list[list[Placed]]):

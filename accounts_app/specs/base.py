@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 
 
 class Unit(str, Enum):
@@ -136,7 +137,9 @@ class TableSpec:
     def titles(self) -> tuple[str, ...]:
         return (self.title, *self.aliases)
 
-    @property
+    # Specs never change once built: what is derived from them is computed once
+    # (cached_property writes to the instance's __dict__, which a frozen dataclass allows).
+    @cached_property
     def value_columns(self) -> tuple[Column, ...]:
         """Every value column once, in printed order (blocks may repeat a key)."""
         seen: dict[str, Column] = {}
@@ -151,12 +154,19 @@ class TableSpec:
                 return column
         raise KeyError(f"{self.key} has no column {key!r}")
 
-    @property
+    @cached_property
     def fixed_rows(self) -> tuple[Row, ...]:
         return tuple(row for block in self.blocks for row in block.rows) + self.footer
 
+    @cached_property
+    def _rows_by_key(self) -> dict[str, Row]:
+        found: dict[str, Row] = {}
+        for row in self.fixed_rows:
+            found.setdefault(row.key, row)
+        return found
+
     def row(self, key: str) -> Row | None:
-        return next((row for row in self.fixed_rows if row.key == key), None)
+        return self._rows_by_key.get(key)
 
     def row_labelled(self, label: str, block: int = 0) -> str | None:
         """The key of the fixed row printed as `label` in `block` (行次 move with the edition)."""
