@@ -48,6 +48,12 @@ class TableData:
     printed_unit: str = ""
     note: str = ""
     lines: dict[str, LineData] = field(default_factory=dict)
+    numbered: bool = True  # the sheet printed 行次 or 栏次
+
+    @property
+    def printed_spec(self) -> TableSpec:
+        """The spec in the form the department printed: without 行次/栏次 when it had none."""
+        return self.spec if self.numbered else self.spec.unnumbered
 
     @property
     def title(self) -> str:

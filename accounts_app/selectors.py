@@ -39,6 +39,7 @@ def _table_set_from_layout(key: str) -> TableSet | None:
         label_format=layout.label_format,
         labels={entry.family: entry.label for entry in entries if entry.label},
         titles={entry.family: entry.title for entry in entries if entry.title},
+        line_numbers=layout.line_numbers,
     )
 
 
@@ -58,6 +59,7 @@ def version_dataset(version: Version) -> Dataset:
             position=table.position,
             printed_title=table.printed_title,
             printed_label=table.printed_label,
+            numbered=table.numbered,
             printed_entity=table.printed_entity,
             printed_unit=table.printed_unit,
             note=table.note,

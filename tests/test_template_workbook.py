@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 
+from accounts_app.rendering.layout import column_numbers, header_cells
 from accounts_app.rendering.layout import columns_of as sheet_columns
 from accounts_app.models import Figure
 from accounts_app.services.imports import workbook_import
@@ -25,24 +26,33 @@ def _template(client, admin_user, disclosure) -> openpyxl.Workbook:
 
 
 def _fill(book: openpyxl.Workbook, year: int, wanted: dict, table_set) -> int:
-    """Write the seed's figures into the template where its row keys stand; count them."""
+    """Write the seed's figures into the template where its row keys stand; count them. Rows are
+    found by 行次 or code, or — where the region prints no 行次 — by their label, in order."""
     specs = {spec.title: spec for spec in template_specs(table_set, year)}
     written = 0
     for sheet in book.worksheets:
         spec = specs[sheet.cell(2, 1).value]
+        form = spec if table_set.line_numbers else spec.unnumbered  # as the template prints it
         values = wanted.get(spec.key, {})
-        columns = sheet_columns(spec)
+        columns = sheet_columns(form)
         footer = {row.label: row.key for row in spec.footer}
+        labels = [{row.label: row.key for row in block.rows if row.label} for block in form.blocks]
+        body = 4 + header_cells(form)[0] + (1 if column_numbers(form) else 0)  # title, label, meta rows, header
         for r in range(1, sheet.max_row + 1):
             for c, placed in enumerate(columns, start=1):
-                if placed.column.role not in (Role.CODE, Role.LINE) and not (
-                    spec.row_kind is RowKind.SINGLE and c == 1 and r > 1 and isinstance(sheet.cell(r - 1, 1).value, int)
-                ):
-                    continue
                 cell = sheet.cell(r, c).value
-                key = {"合计": "total"}.get(cell, footer.get(cell, str(cell)))
                 if spec.row_kind is RowKind.SINGLE:
+                    if c > 1 or r != body:
+                        continue
                     key = spec.blocks[0].rows[0].key
+                elif placed.column.role in (Role.CODE, Role.LINE):
+                    key = {"合计": "total"}.get(cell, footer.get(cell, str(cell)))
+                elif placed.column.role is Role.LABEL and not table_set.line_numbers and r >= body:
+                    key = labels[placed.block].pop(cell, None)
+                    if key is None:
+                        continue
+                else:
+                    continue
                 block = [i for i, p in enumerate(columns) if p.block == placed.block]
                 for i in block:
                     column = columns[i].column

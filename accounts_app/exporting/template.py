@@ -18,7 +18,7 @@ def template_dataset(year: int, table_set: TableSet) -> Dataset:
     }
     dataset = Dataset(year=year)
     for spec in template_specs(table_set, year):
-        table = dataset.tables[spec.key] = TableData(spec=spec)
+        table = dataset.tables[spec.key] = TableData(spec=spec, numbered=table_set.line_numbers)
         if spec.row_kind is RowKind.SUBJECT:
             table.lines[TOTAL_ROW] = LineData(TOTAL_ROW, "合计")
         for code, name in catalogs.get(spec.row_kind, ()):

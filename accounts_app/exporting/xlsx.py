@@ -52,7 +52,9 @@ def workbook_bytes(dataset: Dataset, table_set: TableSet, specs: list[TableSpec]
     for spec in specs:
         label = dataset.label_of(spec.family) or table_set.label_of(spec.family)
         sheet = book.create_sheet(_sheet_title(label, spec, taken))
-        _write_table(sheet, spec, label, entity, dataset)
+        table = dataset.get(spec.key)  # printed as the department printed it, else as its region does
+        form = table.printed_spec if table is not None else (spec if table_set.line_numbers else spec.unnumbered)
+        _write_table(sheet, form, label, entity, dataset)
     book.properties.creator = "部门决算公开平台"
     book.properties.created = DOCUMENT_DATE
     book.properties.modified = DOCUMENT_DATE

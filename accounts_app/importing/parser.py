@@ -98,6 +98,7 @@ class SheetParser(HeaderReader):
         placed = self._place_columns(header_start, data_start)
         if placed is None:
             return None
+        self.table.numbered = self.number_row is not None or any(p.column.role is Role.LINE for b in placed for p in b)
         self._read_rows(data_start, placed)
         self._complete_fixed_rows()
         self._flag_unknown_codes()

@@ -11,6 +11,7 @@ STANDARD = (
     "gov_fund", "soe_capital", "three_public",
 )
 # The table sets the portal started with, as data the administrators now edit.
+UNNUMBERED = {"national_2023"}  # sets whose tables print no 行次 or 栏次
 LAYOUTS = (
     ("standard", "标准格式（公开01–09表）", "公开{number:02d}表", STANDARD, {}),
     ("numbered", "表1–表9 编号格式", "表{number}", STANDARD, {}),
@@ -35,7 +36,9 @@ def create_layouts(apps, schema_editor):
     TableLayout = apps.get_model("accounts_app", "TableLayout")
     TableLayoutEntry = apps.get_model("accounts_app", "TableLayoutEntry")
     for key, name, label_format, families, forms in LAYOUTS:
-        layout, created = TableLayout.objects.get_or_create(key=key, defaults={"name": name, "label_format": label_format})
+        layout, created = TableLayout.objects.get_or_create(
+            key=key, defaults={"name": name, "label_format": label_format, "line_numbers": key not in UNNUMBERED}
+        )
         if created:
             TableLayoutEntry.objects.bulk_create(
                 TableLayoutEntry(layout=layout, position=n, family=family, form=forms.get(family, ""))
@@ -157,6 +160,20 @@ class Migration(migrations.Migration):
                 'ordering': ['layout', 'position'],
                 'constraints': [models.UniqueConstraint(fields=('layout', 'family'), name='table_layout_entry_unique_family'), models.UniqueConstraint(fields=('layout', 'position'), name='table_layout_entry_unique_position')],
             },
+        ),
+        migrations.AddField(
+            model_name="tablelayout",
+            name="line_numbers",
+            field=models.BooleanField(
+                default=True, help_text="本地区的表印有行次和栏次（新版全国格式不印）。", verbose_name="印行次、栏次"
+            ),
+        ),
+        migrations.AddField(
+            model_name="versiontable",
+            name="numbered",
+            field=models.BooleanField(
+                default=True, help_text="工作簿是否印有行次或栏次；未印的表公开时也不印。", verbose_name="印有行次、栏次"
+            ),
         ),
         migrations.RunPython(create_layouts, migrations.RunPython.noop),
         migrations.RunPython(fix_stored_labels, migrations.RunPython.noop),

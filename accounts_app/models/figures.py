@@ -18,6 +18,7 @@ class VersionTable(models.Model):
         "表号", max_length=30, blank=True, help_text="导入时确定：工作簿印的表号，未印时为本地区公开表格式的表号；此后不随格式修改而变。"
     )
     order = models.PositiveSmallIntegerField("公开顺序", default=0, help_text="导入时按本地区公开表格式确定的顺序。")
+    numbered = models.BooleanField("印有行次、栏次", default=True, help_text="工作簿是否印有行次或栏次；未印的表公开时也不印。")
     printed_entity = models.CharField("部门/单位（原文）", max_length=200, blank=True)
     printed_unit = models.CharField("金额单位（原文）", max_length=20, blank=True)
     note = models.TextField("注（原文）", blank=True)

@@ -33,6 +33,7 @@ class TableLayout(models.Model):
         default="公开{number:02d}表",
         help_text="{number} 为序号（1、2…），{cn} 为中文序号（一、二…）。例如：公开{number:02d}表、表{number}、表{cn}。",
     )
+    line_numbers = models.BooleanField("印行次、栏次", default=True, help_text="本地区的表印有行次和栏次（新版全国格式不印）。")
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:

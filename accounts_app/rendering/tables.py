@@ -56,7 +56,7 @@ def render_table(spec: TableSpec, table: TableData | None, label: str) -> Render
 def render_dataset(dataset: Dataset) -> list[RenderedTable]:
     """Every table the version holds, in the region's order, under the department's numbers
     (both fixed when the version was imported)."""
-    return [render_table(table.spec, table, dataset.label_of(table.spec.family)) for table in dataset.tables.values()]
+    return [render_table(table.printed_spec, table, dataset.label_of(table.spec.family)) for table in dataset.tables.values()]
 
 
 def cell_text(value) -> str:

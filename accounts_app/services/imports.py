@@ -168,6 +168,7 @@ def store_figures(version: Version, dataset: Dataset) -> None:
             printed_title=table.printed_title[:200],
             printed_label=table.printed_label[:30],
             label=dataset.label_of(table.spec.family)[:30],
+            numbered=table.numbered,
             order=order,
             printed_entity=table.printed_entity[:200],
             printed_unit=table.printed_unit[:20],

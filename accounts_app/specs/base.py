@@ -9,7 +9,7 @@ Nothing in here reads a workbook or touches the database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import cached_property
 
@@ -192,6 +192,20 @@ class TableSpec:
             return row.unit
         return self.column(column_key).unit
 
+    @cached_property
+    def unnumbered(self) -> "TableSpec":
+        """The same table as the newer order prints it: no 行次 column, no 栏次, no blank
+        numbered lines. Its keys and rules are this spec's."""
+        blocks = tuple(
+            replace(
+                block,
+                columns=tuple(replace(c, number=None) for c in block.columns if c.role is not Role.LINE),
+                rows=tuple(row for row in block.rows if not row.spacer),
+            )
+            for block in self.blocks
+        )
+        return replace(self, blocks=blocks)
+
     @property
     def column_count(self) -> int:
         count = 0
@@ -212,6 +226,7 @@ class TableSet:
     label_format: str = "公开{number:02d}表"  # {number}: 1, 2 …; {cn}: 一, 二 …
     labels: dict = field(default_factory=dict)  # family -> a label printed otherwise than the format says
     titles: dict = field(default_factory=dict)  # family -> the title the region prints, if not the spec's
+    line_numbers: bool = True  # the region prints 行次 and 栏次 (the newer order does not)
 
     def number_of(self, family: str) -> int | None:
         try:

@@ -56,6 +56,7 @@ TABLE_SETS: dict[str, TableSet] = {
             (*_STANDARD_FAMILIES[:6], three_public.FAMILY, subject_tables.GOV_FUND, subject_tables.SOE_CAPITAL),
             preferred={subject_tables.SOE_CAPITAL: subject_tables.SOE_CAPITAL_IE},
             label_format="表{cn}",
+            line_numbers=False,
         ),
         TableSet(
             "jiangxi",

@@ -128,7 +128,7 @@ def download_table(request, pk: int, number: int, table: str, fmt: str):
     table_set = table_set_of(version.table_set)
     name = f"{_file_stem(version)}-{dataset.label_of(data_table.spec.family)}{data_table.title}"
     if fmt == "csv":
-        return _download(table_csv(data_table.spec, data_table).encode("utf-8"), "text/csv; charset=utf-8", f"{name}.csv")
+        return _download(table_csv(data_table.printed_spec, data_table).encode("utf-8"), "text/csv; charset=utf-8", f"{name}.csv")
     data = workbook_bytes(dataset, table_set, [data_table.spec], version.disclosure.entity_name)
     return _download(data, XLSX, f"{name}.xlsx")
 

@@ -372,3 +372,19 @@ def test_the_workbook_the_issue_was_tried_with_imports_whole(catalogs):
     stored = stored_figures(outcome.version)
     assert stored[("income", "total", "total")] == Decimal("307.82")
     assert stored[("three_public", "total", "final_total")] == Decimal("1203.51")
+
+
+def test_tables_printed_without_line_numbers_are_published_without_them(client, publish_seed):
+    """The newer order prints no 行次/栏次: its page, PDF source and downloads leave them out
+    too; the older order keeps them."""
+    newer, older = publish_seed(SHANGHAI), publish_seed("000")
+    page = client.get(f"/disclosures/{newer.disclosure_id}/").content.decode()
+    first = page[page.index('id="table-income_expense"') :]
+    first = first[: first.index("</table>")]
+    assert "行次" not in first and "栏次" not in first
+    assert "二十六、抗疫特别国债安排的支出" in first
+    csv = client.get(f"/disclosures/{newer.disclosure_id}/versions/1/tables/income_expense.csv").content.decode("utf-8")
+    assert "行次" not in csv.splitlines()[0]
+    page = client.get(f"/disclosures/{older.disclosure_id}/").content.decode()
+    first = page[page.index('id="table-income_expense"') :]
+    assert "行次" in first[: first.index("</table>")]
