@@ -181,12 +181,12 @@ def test_mapping_page_refused_to_others(client, seed_disclosure, django_user_mod
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), response
 
     for username in ("shenhe", "waibu"):
-        client.forcelogin(django_user_model.objects.get(username=username))
+        client.force_login(django_user_model.objects.get(username=username))
         assert client.get(url).status_code == 404, username
         assert client.post(url, post).status_code == 404, username
         assert client.get(f"/work/versions/{draft.pk}/").status_code == 404, username
         client.logout()
 
-    client.forcelogin(accountant)
+    client.force_login(accountant)
     assert client.get(url).status_code == 200
     assert list(Version.objects.filter(disclosure=disclosure).values_list("number", "status")) == [(1, "draft")]
