@@ -301,9 +301,11 @@ class SheetParser(HeaderReader):
         for row in self.spec.fixed_rows:
             line = self.table.lines.get(row.key)
             if line is None:
-                if row.spacer or self.spec.row_kind is RowKind.SINGLE:
+                if row.spacer or self.spec.row_kind is RowKind.SINGLE or (row.subject and not self.table.numbered):
+                    # a table without 行次 lists the 类 of its template's edition (Shanghai's 2024
+                    # template has 24): a 类 it leaves out holds nothing
                     self.table.lines[row.key] = LineData(key=row.key, label=row.label)
-                elif row in self.spec.footer:
+                elif row in self.spec.footer or not self.table.numbered:
                     self.error("row.missing_row", label=row.label)
                 else:
                     self.error("row.missing_line", line=row.key, label=row.label)

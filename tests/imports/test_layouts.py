@@ -388,3 +388,23 @@ def test_tables_printed_without_line_numbers_are_published_without_them(client, 
     page = client.get(f"/disclosures/{older.disclosure_id}/").content.decode()
     first = page[page.index('id="table-income_expense"') :]
     assert "行次" in first[: first.index("</table>")]
+
+
+def test_a_table_without_line_numbers_may_leave_out_classes_but_not_its_totals(seed_disclosure):
+    """Shanghai's official 2024 template lists 24 类 (no 债务还本/付息支出): a workbook made from it
+    imports; a missing 本年收入合计 is still an error, named by label, not by a 行次 it never printed."""
+    book = _book(SHANGHAI)
+    for name in ("表一", "表四"):
+        for row in book[name].iter_rows():
+            for cell in row:
+                if cell.value in ("二十四、债务还本支出", "二十五、债务付息支出"):
+                    cell.value = None
+                elif cell.value == "二十六、抗疫特别国债安排的支出":
+                    cell.value = "二十四、抗疫特别国债安排的支出"
+    outcome = workbook_import(disclosure=seed_disclosure(SHANGHAI), data=_bytes(book), filename="t.xlsx")
+    assert outcome.errors == [], [str(p) for p in outcome.errors]
+    assert stored_figures(outcome.version) == _expected(SHANGHAI)
+    total = next(c for row in book["表一"].iter_rows() for c in row if c.value == "本年收入合计")
+    total.value = None
+    outcome = workbook_import(disclosure=seed_disclosure(SHANGHAI), data=_bytes(book), filename="t2.xlsx")
+    assert [p.message for p in outcome.errors if p.code == "row.missing_row"] == ["表一「收入支出决算总表」：缺少「本年收入合计」行。"]
