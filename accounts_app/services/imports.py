@@ -63,8 +63,8 @@ class ImportOutcome:
         return [p for p in self.problems if not p.is_error]
 
 
-def expectation_for(disclosure: Disclosure, mapping: dict[str, str] | None = None) -> Expectation:
-    """What the workbook should be; `mapping` (sheet → table) adds to what the department said before."""
+def expectation_for(disclosure: Disclosure) -> Expectation:
+    """What the workbook should be, and what the department said its sheets are."""
     year = disclosure.year.year
     functions = FunctionSubject.objects.for_year(year)
     catalog_year = functions.values_list("year__year", flat=True).first()
@@ -78,7 +78,7 @@ def expectation_for(disclosure: Disclosure, mapping: dict[str, str] | None = Non
             RowKind.ECONOMIC: set(EconomicSubject.objects.for_year(year).values_list("code", flat=True)),
         },
         catalog_year=catalog_year,
-        mapping={**sheet_mapping(disclosure), **(mapping or {})},
+        mapping=sheet_mapping(disclosure),
     )
 
 
@@ -87,9 +87,7 @@ def sheet_mapping(disclosure: Disclosure) -> dict[str, str]:
     return dict(SheetMapping.objects.filter(department=disclosure.department_id).values_list("sheet_name", "table"))
 
 
-def workbook_import(
-    *, disclosure: Disclosure, data: bytes, filename: str, user=None, mapping: dict[str, str] | None = None
-) -> ImportOutcome:
+def workbook_import(*, disclosure: Disclosure, data: bytes, filename: str, user=None) -> ImportOutcome:
     """Read, check and store an uploaded workbook as the disclosure's next version (a draft).
     Nothing is stored only when the file cannot be opened safely."""
     try:
@@ -97,7 +95,7 @@ def workbook_import(
     except WorkbookRejected as rejected:
         return ImportOutcome(version=None, problems=[rejected.problem])
     try:
-        result = parse_workbook(opened, expectation_for(disclosure, mapping))
+        result = parse_workbook(opened, expectation_for(disclosure))
     except WorkbookRejected as rejected:
         return ImportOutcome(version=None, problems=[rejected.problem])
     finally:
