@@ -19,7 +19,7 @@ class TableLayoutEntryInline(admin.TabularInline):
 
 @admin.register(TableLayout)
 class TableLayoutAdmin(admin.ModelAdmin):
-    list_display = ("key", "name", "label_format", "line_numbers", "updated_at")
+    list_display = ("key", "name", "label_format", "line_numbers", "outline", "updated_at")
     search_fields = ("key", "name")
     inlines = [TableLayoutEntryInline]
 

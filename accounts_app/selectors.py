@@ -40,6 +40,7 @@ def _table_set_from_layout(key: str) -> TableSet | None:
         labels={entry.family: entry.label for entry in entries if entry.label},
         titles={entry.family: entry.title for entry in entries if entry.title},
         line_numbers=layout.line_numbers,
+        outline=layout.outline,
     )
 
 

@@ -11,7 +11,7 @@ STANDARD = (
     "gov_fund", "soe_capital", "three_public",
 )
 # The table sets the portal started with, as data the administrators now edit.
-UNNUMBERED = {"national_2023"}  # sets whose tables print no 行次 or 栏次
+UNNUMBERED = {"national_2023"}  # the newer order: no 行次 or 栏次, and its own 情况说明 outline
 LAYOUTS = (
     ("standard", "标准格式（公开01–09表）", "公开{number:02d}表", STANDARD, {}),
     ("numbered", "表1–表9 编号格式", "表{number}", STANDARD, {}),
@@ -37,7 +37,13 @@ def create_layouts(apps, schema_editor):
     TableLayoutEntry = apps.get_model("accounts_app", "TableLayoutEntry")
     for key, name, label_format, families, forms in LAYOUTS:
         layout, created = TableLayout.objects.get_or_create(
-            key=key, defaults={"name": name, "label_format": label_format, "line_numbers": key not in UNNUMBERED}
+            key=key,
+            defaults={
+                "name": name,
+                "label_format": label_format,
+                "line_numbers": key not in UNNUMBERED,
+                "outline": "national_2023" if key in UNNUMBERED else "standard",
+            },
         )
         if created:
             TableLayoutEntry.objects.bulk_create(
@@ -173,6 +179,20 @@ class Migration(migrations.Migration):
             name="numbered",
             field=models.BooleanField(
                 default=True, help_text="工作簿是否印有行次或栏次；未印的表公开时也不印。", verbose_name="印有行次、栏次"
+            ),
+        ),
+        migrations.AddField(
+            model_name="tablelayout",
+            name="outline",
+            field=models.CharField(
+                choices=[
+                    ("standard", "十三节（公开01–09表的顺序）"),
+                    ("national_2023", "十一节（新版全国格式：三公为七，其他重要事项为十一）"),
+                ],
+                default="standard",
+                help_text="第三部分情况说明按哪种章节顺序起草（各节的标题和编号）。",
+                max_length=20,
+                verbose_name="情况说明的章节",
             ),
         ),
         migrations.RunPython(create_layouts, migrations.RunPython.noop),

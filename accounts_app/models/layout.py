@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from ..specs import specs_for_year
+from ..specs.outline import DEFAULT_OUTLINE, OUTLINE_NAMES
 from ..specs.classification import catalog_years
 
 
@@ -32,6 +33,10 @@ class TableLayout(models.Model):
         max_length=40,
         default="公开{number:02d}表",
         help_text="{number} 为序号（1、2…），{cn} 为中文序号（一、二…）。例如：公开{number:02d}表、表{number}、表{cn}。",
+    )
+    outline = models.CharField(
+        "情况说明的章节", max_length=20, choices=list(OUTLINE_NAMES.items()), default=DEFAULT_OUTLINE,
+        help_text="第三部分情况说明按哪种章节顺序起草（各节的标题和编号）。",
     )
     line_numbers = models.BooleanField("印行次、栏次", default=True, help_text="本地区的表印有行次和栏次（新版全国格式不印）。")
     updated_at = models.DateTimeField("修改时间", auto_now=True)

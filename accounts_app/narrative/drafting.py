@@ -21,6 +21,7 @@ from ..dataset import Dataset, TableData
 from ..specs import TOTAL_ROW
 from ..specs.facts import VEHICLE_KINDS
 from ..specs.key_figures import key_figures
+from ..specs.outline import DEFAULT_OUTLINE, OUTLINES
 from ..specs.tables import gpb_basic, state_assets
 from ..specs.tables.common import chinese_ordinal
 from ..specs.tables.fiscal_income_expense import FUNDS
@@ -119,6 +120,7 @@ class Context:
     written: dict[tuple[str, str], str]
     last: dict[str, Decimal]  # last year's figures: published disclosure, else facts
     evaluations: list = field(default_factory=list)
+    outline: str = DEFAULT_OUTLINE  # the region's (specs.outline)
 
     def table(self, key: str) -> TableData | None:
         return self.dataset.get(key)
@@ -173,7 +175,7 @@ def last_year_figures(dataset: Dataset | None, facts: dict[tuple[str, str], Deci
 
 def context_for(version) -> Context:
     from ..models import Disclosure
-    from ..selectors import version_dataset
+    from ..selectors import table_set, version_dataset
     from ..services.changes import last_year_published
     from ..services.narrative import facts_of, written_of
 
@@ -190,6 +192,7 @@ def context_for(version) -> Context:
         written=written_of(version),
         last=last,
         evaluations=list(version.evaluations.all()),
+        outline=table_set(version.table_set).outline,
     )
 
 
@@ -644,28 +647,39 @@ def performance(ctx: Context, b: Builder) -> None:
     key.say(text or f"{ctx.year} 年度{ctx.subject}没有开展重点项目绩效评价。")
 
 
-SECTIONS = (
-    ("overview", "收入支出决算总体情况说明", overview),
-    ("income", "收入决算情况说明", income),
-    ("expense", "支出决算情况说明", expense),
-    ("fiscal", "财政拨款收入支出决算总体情况说明", fiscal),
-    ("gpb", "一般公共预算财政拨款支出决算情况说明", gpb),
-    ("basic", "一般公共预算财政拨款基本支出决算情况说明", basic),
-    ("gov_fund", "政府性基金预算财政拨款支出决算情况说明", gov_fund),
-    ("soe", "国有资本经营预算财政拨款支出决算情况说明", soe),
-    ("three_public", "财政拨款“三公”经费支出决算情况说明", three_public),
-    ("operating", "机关运行经费支出情况说明", operating),
-    ("procurement", "政府采购支出情况说明", procurement),
-    ("assets", "国有资产占用情况说明", assets),
-    ("performance", "预算绩效情况说明", performance),
-)
+BUILDERS = {
+    "overview": overview,
+    "income": income,
+    "expense": expense,
+    "fiscal": fiscal,
+    "gpb": gpb,
+    "basic": basic,
+    "gov_fund": gov_fund,
+    "soe": soe,
+    "three_public": three_public,
+    "operating": operating,
+    "procurement": procurement,
+    "assets": assets,
+    "performance": performance,
+}
 
 
 def draft(ctx: Context) -> list[Section]:
+    """The sections in the region's outline; a group heads the sections it holds."""
     sections = []
-    for number, (key, title, build) in enumerate(SECTIONS, 1):
+    for number, entry in enumerate(OUTLINES[ctx.outline], 1):
+        if len(entry) == 3:
+            key, title, members = entry
+            group = Section(key=key, number=chinese_ordinal(number), title=title)
+            for n, (member, member_title) in enumerate(members, 1):
+                builder = Builder(ctx, member, member_title, number=f"（{chinese_ordinal(n)}）")
+                BUILDERS[member](ctx, builder)
+                group.subsections.append(builder.section)
+            sections.append(group)
+            continue
+        key, title = entry
         builder = Builder(ctx, key, title, number=chinese_ordinal(number))
-        build(ctx, builder)
+        BUILDERS[key](ctx, builder)
         sections.append(builder.section)
     return sections
 

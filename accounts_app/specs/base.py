@@ -227,6 +227,7 @@ class TableSet:
     labels: dict = field(default_factory=dict)  # family -> a label printed otherwise than the format says
     titles: dict = field(default_factory=dict)  # family -> the title the region prints, if not the spec's
     line_numbers: bool = True  # the region prints 行次 and 栏次 (the newer order does not)
+    outline: str = "standard"  # the outline of its 情况说明 (specs.outline.OUTLINES)
 
     def number_of(self, family: str) -> int | None:
         try:

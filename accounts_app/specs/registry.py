@@ -57,6 +57,7 @@ TABLE_SETS: dict[str, TableSet] = {
             preferred={subject_tables.SOE_CAPITAL: subject_tables.SOE_CAPITAL_IE},
             label_format="表{cn}",
             line_numbers=False,
+            outline="national_2023",
         ),
         TableSet(
             "jiangxi",

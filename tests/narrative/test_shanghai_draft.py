@@ -100,8 +100,17 @@ def version(seed_disclosure):
     return outcome.version
 
 
+def by_key(sections) -> dict:
+    """Every drafted section by its key, those standing under a heading (十一 其他重要事项) too."""
+    found = {}
+    for section in sections:
+        found[section.key] = section
+        found.update(by_key(section.subsections))
+    return found
+
+
 def unmatched(sections) -> tuple[int, set[tuple[str, str]]]:
-    drafted = {s.key: s for s in sections}
+    drafted = by_key(sections)
     seen, missing = 0, set()
     for ordinal, text in document_sections().items():
         draft_numbers = [n for key in LAYOUT[ordinal] for n in numbers(section_text(drafted[key]))]
@@ -145,8 +154,29 @@ def test_the_narrative_fills_the_first_part_and_states_nothing_unknown(version):
         assert not any(k == key for k, _ in keys), key
 
 
+def test_the_draft_follows_the_documents_outline(version):
+    """The region's table set names the newer order's outline: 七 三公, 八/九 funds, 十 预算绩效
+    管理情况, 十一 其他重要事项 holding (一) 机关运行经费 (二) 政府采购 (三) 国有资产."""
+    sections = draft(context_for(version))
+    outline = [(s.number, s.title) for s in sections]
+    assert outline[6:] == [
+        ("七", "财政拨款“三公”经费支出决算情况说明"),
+        ("八", "政府性基金预算财政拨款收入支出决算情况说明"),
+        ("九", "国有资本经营预算财政拨款收入支出决算情况说明"),
+        ("十", "预算绩效管理情况"),
+        ("十一", "其他重要事项的情况说明"),
+    ]
+    assert [(s.number, s.key, s.title) for s in sections[-1].subsections] == [
+        ("（一）", "operating", "机关运行经费支出情况"),
+        ("（二）", "procurement", "政府采购支出情况"),
+        ("（三）", "assets", "国有资产占有使用情况说明"),
+    ]
+    for ordinal, (number, title) in zip(document_sections(), outline):
+        assert ordinal == number, (ordinal, number, title)
+
+
 def test_the_draft_says_what_the_document_says(version):
-    sections = {s.key: s for s in draft(context_for(version))}
+    sections = by_key(draft(context_for(version)))
     assert sections["overview"].paragraphs[0] == (
         "2024 年度收、支总计均为 307.82 万元。与上年度相比，收、支总计各增加 307.82 万元。主要原因是单位于 2024 年成立。"
     )
