@@ -18,6 +18,8 @@ def _entries_post(layout: TableLayout, changes: dict[str, dict]) -> dict:
         "key": layout.key,
         "name": layout.name,
         "label_format": layout.label_format,
+        "outline": layout.outline,
+        **({"line_numbers": "on"} if layout.line_numbers else {}),
         "entries-TOTAL_FORMS": str(len(entries)),
         "entries-INITIAL_FORMS": str(len(entries)),
         "entries-MIN_NUM_FORMS": "0",
