@@ -104,14 +104,6 @@ class ParseResult:
         return [p for p in self.problems if p.severity == WARNING]
 
 
-def label_for(table_set: TableSet, spec: TableSpec) -> str:
-    return table_set.label_of(spec.family)
-
-
-def title_for(table_set: TableSet, spec: TableSpec) -> str:
-    return table_set.titles.get(spec.family) or spec.title
-
-
 def parse_workbook(opened: OpenedWorkbook, expectation: Expectation) -> ParseResult:
     specs = specs_for_year(expectation.year)
     result = ParseResult(dataset=Dataset(year=expectation.year), problems=[])
@@ -161,15 +153,15 @@ def _read_sheet(opened, sheet_name, position, specs, expectation, result) -> tup
     if mapped in specs:
         spec, reading.mapped = specs[mapped], True
     elif found.form_unknown:
-        return _form_unknown(reading, found, head, expectation, result, specs), None
+        return _form_unknown(reading, found, expectation, result, specs), None
     elif found.sure:
         spec = found.best.spec
     else:
         return _not_identified(reading, found, expectation, result), None
     rows = head + list(iterator)
     reading.table, reading.family = spec.key, spec.family
-    reading.label = label_for(expectation.table_set, spec)
-    reading.title = display_title(found.printed_title) or title_for(expectation.table_set, spec)
+    reading.label = expectation.table_set.label_of(spec.family)
+    reading.title = display_title(found.printed_title) or expectation.table_set.title_of(spec)
     if len(rows) > MAX_ROWS:
         problem = Problem(ERROR, "sheet.too_many_rows", {"limit": MAX_ROWS}, sheet=sheet_name, table=spec.key)
         return _failed(reading, problem, result), None
@@ -227,8 +219,8 @@ def _candidates(found: identify.Identification, table_set: TableSet) -> list[dic
     return [
         {
             "table": fit.spec.key,
-            "label": label_for(table_set, fit.spec),
-            "title": title_for(table_set, fit.spec),
+            "label": table_set.label_of(fit.spec.family),
+            "title": table_set.title_of(fit.spec),
             "score": round(fit.score, 2),
         }
         for fit in found.candidates()
@@ -265,12 +257,12 @@ def _not_identified(reading, found, expectation, result) -> SheetReading:
     return reading
 
 
-def _form_unknown(reading, found, head, expectation, result, specs) -> SheetReading:
+def _form_unknown(reading, found, expectation, result, specs) -> SheetReading:
     spec = found.titled.spec
     forms = [s for s in specs.values() if s.family == spec.family]
     reading.status, reading.table, reading.family = Status.FORM_UNKNOWN, spec.key, spec.family
-    reading.label = label_for(expectation.table_set, spec)
-    reading.title = display_title(found.printed_title) or title_for(expectation.table_set, spec)
+    reading.label = expectation.table_set.label_of(spec.family)
+    reading.title = display_title(found.printed_title) or expectation.table_set.title_of(spec)
     words = found.header[:8]
     known = "；".join(form.form or "、".join(c.heading for c in form.value_columns[:6]) for form in forms)
     reading.reason = (
@@ -315,7 +307,7 @@ def _report_missing(expectation, specs, read_in, result) -> None:
             Problem(
                 ERROR,
                 "table.missing",
-                {"label": label_for(table_set, spec), "title": title_for(table_set, spec)},
+                {"label": table_set.label_of(spec.family), "title": table_set.title_of(spec)},
                 table=spec.key,
             )
         )

@@ -243,6 +243,10 @@ class TableSet:
             return ""
         return self.label_format.format(number=number, cn=chinese_ordinal(number))
 
+    def title_of(self, spec: "TableSpec") -> str:
+        """The title the region prints for the table `spec` is a form of, else the spec's."""
+        return self.titles.get(spec.family) or spec.title
+
     def form_of(self, family: str) -> str:
         """The spec key of the form the region's blank template uses for `family`."""
         return self.preferred.get(family, family)

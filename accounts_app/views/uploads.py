@@ -53,7 +53,7 @@ def _table_choices(version) -> list[tuple[str, str]]:
         label = table_set.label_of(spec.family)
         columns = "、".join(column.heading for column in spec.value_columns[:4])
         more = "等" if len(spec.value_columns) > 4 else ""
-        choices.append((spec.key, f"{label + ' ' if label else ''}{table_set.titles.get(spec.family, spec.title)}（栏目：{columns}{more}）"))
+        choices.append((spec.key, f"{label + ' ' if label else ''}{table_set.title_of(spec)}（栏目：{columns}{more}）"))
     return choices
 
 

@@ -159,7 +159,7 @@ def version_detail(request, pk: int):
     last_year = last_year_published(disclosure)
     user = request.user
     sheets = sheet_readings(version)
-    findings = version.findings.order_by("severity", "id")
+    findings = list(version.findings.order_by("severity", "id"))  # listed below, and counted here
     can_prepare = version.status in (Status.DRAFT, Status.RETURNED) and access.allowed(user, Action.UPLOAD, disclosure)
     return render(
         request,
@@ -168,9 +168,9 @@ def version_detail(request, pk: int):
             "sheets": sheets,
             "read_count": sum(1 for s in sheets if s.status == ReadStatus.READ),
             "needs_mapping": any(s.status in ReadStatus.NEEDS_CHOICE for s in sheets)
-            or findings.filter(code="table.missing").exists(),
-            "error_count": findings.filter(severity=Finding.Severity.ERROR).count(),
-            "warning_count": findings.filter(severity=Finding.Severity.WARNING).count(),
+            or any(f.code == "table.missing" for f in findings),
+            "error_count": sum(f.severity == Finding.Severity.ERROR for f in findings),
+            "warning_count": sum(f.severity == Finding.Severity.WARNING for f in findings),
             "version": version,
             "disclosure": disclosure,
             "tables": render_dataset(dataset),
