@@ -13,16 +13,19 @@ from .specs import TableSpec
 NOT_APPLICABLE = None  # "——": a stored figure without an amount
 
 _TITLE_NUMBER = re.compile(r"\s*[(（]?\s*(?:公开|附)?\s*表\s*(?:\d+|[一二三四五六七八九十]+)\s*[)）]?\s*")
+_OPENING_NUMBER = re.compile(r"^\s*(?:公开\s*\d+\s*表|表\s*\d+|表[一二三四五六七八九十]+)")
 _TITLE_YEAR = re.compile(r"^.*?(?:19|20)\d{2}\s*年度?\s*")
+_SPACE = re.compile(r"\s+")
 
 
 def display_title(printed: str) -> str:
     """A printed title as a heading: without the table's number or a year (and entity) before it.
-    「2022年度支出决算表（表3）」 → 「支出决算表」; quotes and wording stay as printed."""
+    「2022年度支出决算表（表3）」 → 「支出决算表」; quotes and wording stay as printed. A short text
+    loses only a number it opens with (「公开 02 表」 alone is a number, not a title)."""
     text = unicodedata.normalize("NFKC", printed or "").strip()
-    text = _TITLE_NUMBER.sub("", text) if len(text) > 6 else text
+    text = _TITLE_NUMBER.sub("", text) if len(_SPACE.sub("", text)) > 6 else _OPENING_NUMBER.sub("", text)
     stripped = _TITLE_YEAR.sub("", text)
-    return (stripped if len(stripped) >= 4 else text).strip()
+    return (stripped if len(_SPACE.sub("", stripped)) >= 4 else text).strip()
 
 
 @dataclass

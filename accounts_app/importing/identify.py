@@ -19,6 +19,7 @@ import threading
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from ..dataset import display_title
 from ..specs import Column, RowKind, TableSpec
 from . import cells, header
 
@@ -34,9 +35,6 @@ FORM_FITS = 0.5  # a form whose header fits less than this is not the form the s
 HEADER_SURE = 0.75  # a header that fits this well says which table it is, whatever the title
 CONTENTS_TITLES = 3  # this many different tables' titles on one sheet: a contents page
 
-_NUMBER_TOKEN = re.compile(r"[(（]?(?:公开|附)?\s*表\s*(?:\d+|[一二三四五六七八九十]+)[)）]?")
-_OPENING_NUMBER = re.compile(r"^(?:公开\d+表|表\d+|表[一二三四五六七八九十]+)")
-_YEAR_PREFIX = re.compile(r"^.*?(?:19|20)\d{2}年度?")
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\d+[、.])")
 _AMOUNT_TEXT = re.compile(r"^-?[\d,]+\.\d+$")
 _FIGURE_TEXT = re.compile(r"^-?[\d,]+(?:\.\d+)?%?$")
@@ -45,10 +43,7 @@ NOTE_PREFIXES = ("注", "说明", "备注", "填报说明")
 
 def title_key(value) -> str:
     """A printed title reduced to what identifies the table: 「2022年度收入决算表（表2）」 → 收入决算表."""
-    key = cells.label_key(value)
-    key = _NUMBER_TOKEN.sub("", key) if len(key) > 6 else _OPENING_NUMBER.sub("", key)
-    stripped = _YEAR_PREFIX.sub("", key)
-    key = stripped if len(stripped) >= 4 else key
+    key = cells.label_key(display_title(cells.text(value)))
     return _ORDINAL.sub("", key).replace("(", "").replace(")", "")
 
 
