@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from .specs import TableSpec
@@ -52,11 +52,55 @@ class TableData:
     note: str = ""
     lines: dict[str, LineData] = field(default_factory=dict)
     numbered: bool = True  # the sheet printed 行次 or 栏次
+    form: TableSpec | None = None  # the form printed, when stored under another form's keys (`stores_as`)
 
     @property
     def printed_spec(self) -> TableSpec:
         """The spec in the form the department printed: without 行次/栏次 when it had none."""
-        return self.spec if self.numbered else self.spec.unnumbered
+        spec = self.form or self.spec
+        return spec if self.numbered else spec.unnumbered
+
+    def stored_as(self, target: TableSpec) -> TableData:
+        """This table, read in a form stored under another's keys (三公 items as rows → the
+        stored 三公 table), in `target`'s keys; it remembers its form to be printed back in it."""
+        stored = replace(self, spec=target, form=self.spec, lines={})
+        for row, column, to_row, to_column in self.spec.cell_map:
+            line = self.lines.get(row)
+            if line is None or column not in line.values:
+                continue
+            target_line = stored.lines.setdefault(to_row, LineData(key=to_row, label=""))
+            target_line.sheet_row = target_line.sheet_row or line.sheet_row
+            target_line.values[to_column] = line.values[column]
+            target_line.cells[to_column] = line.cells.get(column, "")
+        for row in target.fixed_rows:
+            line = stored.lines.setdefault(row.key, LineData(key=row.key, label=""))
+            line.label = line.label or row.label
+        return stored
+
+    def as_printed(self) -> TableData:
+        """The table in the keys of the form it was printed in: itself, unless stored under
+        another form's keys. Rows take their labels from the form; a cell of the form that its
+        cell map does not carry (a count row's 预算数, a heading row) is not applicable there."""
+        form = self.form
+        if form is None:
+            return self
+        printed = replace(self, spec=form, form=None, lines={})
+        carried = {(row, column) for row, column, _, _ in form.cell_map}
+        for row in form.fixed_rows:
+            line = printed.lines[row.key] = LineData(key=row.key, label=row.label)
+            if self.figure_count:
+                line.values.update(
+                    {c.key: NOT_APPLICABLE for c in form.columns_for_row(row.key) if (row.key, c.key) not in carried}
+                )
+        for row, column, from_row, from_column in form.cell_map:
+            source = self.lines.get(from_row)
+            if source is None or from_column not in source.values:
+                continue
+            line = printed.lines.setdefault(row, LineData(key=row, label=""))
+            line.values[column] = source.values[from_column]
+            line.cells[column] = source.cells.get(from_column, "")
+            line.sheet_row = line.sheet_row or source.sheet_row
+        return printed
 
     @property
     def title(self) -> str:

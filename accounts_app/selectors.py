@@ -61,6 +61,7 @@ def version_dataset(version: Version) -> Dataset:
             printed_title=table.printed_title,
             printed_label=table.printed_label,
             numbered=table.numbered,
+            form=specs[table.form] if table.form else None,
             printed_entity=table.printed_entity,
             printed_unit=table.printed_unit,
             note=table.note,

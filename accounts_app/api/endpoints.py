@@ -109,7 +109,7 @@ def _title(spec: TableSpec | None, stored: VersionTable) -> str:
 
 
 def _heading(spec: TableSpec | None, column: str) -> str:
-    found = next((c for c in spec.value_columns if c.key == column), None) if spec else None
+    found = next((c for c in spec.stored_columns if c.key == column), None) if spec else None
     return found.heading if found else column
 
 
@@ -195,7 +195,7 @@ def table_detail(
         if column is not None:
             row["cells"][column] = amount_text(amount)
     spec = _spec(version.disclosure.year.year, table)
-    columns = spec.value_columns if spec else ()
+    columns = spec.stored_columns if spec else ()
     return {
         "version_id": version.pk,
         "key": stored.table,

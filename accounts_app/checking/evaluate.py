@@ -155,6 +155,8 @@ _FLIP = {"=": "=", "<=": ">=", ">=": "<="}
 
 def evaluate_cell_rule(rule: CellRule, dataset: Dataset) -> list[Problem]:
     lhs, rhs = _side(dataset, rule.lhs), _side(dataset, rule.rhs)
+    if rule.breakdown and not rhs.present:
+        return []
     if len(rule.lhs) > 1 and len(rule.rhs) == 1:  # point at the single cell
         return _compare(dataset, rule.text, _FLIP[rule.op], rhs, lhs, warning_only=rule.warning_only)
     return _compare(dataset, rule.text, rule.op, lhs, rhs, warning_only=rule.warning_only)
@@ -178,9 +180,10 @@ def evaluate_hierarchy(rule: HierarchyRule, dataset: Dataset) -> list[Problem]:
     codes = [key for key in table.lines if key.isdigit()]
     code_set = set(codes)
     lengths = sorted({len(code) for code in codes} | set(table.spec.code_lengths))
+    shorter = dict(zip(lengths[1:], lengths))  # a code's length → its parent's
     problems = []
     for code in codes:
-        parent_length = max((n for n in lengths if n < len(code)), default=None)
+        parent_length = shorter.get(len(code))
         if parent_length and code[:parent_length] not in code_set:
             line = table.lines[code]
             problems.append(
@@ -199,21 +202,17 @@ def evaluate_hierarchy(rule: HierarchyRule, dataset: Dataset) -> list[Problem]:
     groups: list[tuple[str, list[str]]] = []
     if rule.with_total and TOTAL_ROW in table.lines:
         groups.append((TOTAL_ROW, [c for c in codes if len(c) == lengths[0]]))
+    under: dict[str, list[str]] = {}  # a code's codes of the next length under it, in order
     for code in codes:
-        children = [c for c in codes if c != code and c.startswith(code) and len(c) == _next_length(len(code), lengths)]
-        if children:
-            groups.append((code, children))
+        if len(code) in shorter:
+            under.setdefault(code[: shorter[len(code)]], []).append(code)
+    groups += [(code, under[code]) for code in codes if code in under]
     for parent, children in groups:
         for column in table.spec.value_columns:
             target = _side(dataset, (Ref(rule.table, parent, column.key),))
             parts = _side(dataset, tuple(Ref(rule.table, child, column.key) for child in children))
             problems += _compare(dataset, rule.text, "=", target, parts)
     return problems
-
-
-def _next_length(length: int, lengths: list[int]) -> int | None:
-    longer = [n for n in lengths if n > length]
-    return longer[0] if longer else None
 
 
 def subject_rows(table: TableData, level: int | None) -> dict[str, str]:

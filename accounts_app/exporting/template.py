@@ -27,7 +27,7 @@ def template_dataset(year: int, table_set: TableSet) -> Dataset:
 
 
 def template_workbook(*, year: int, table_set: TableSet, entity: str = "") -> bytes:
-    return workbook_bytes(template_dataset(year, table_set), table_set, template_specs(table_set, year), entity)
+    return workbook_bytes(template_dataset(year, table_set), table_set, entity)
 
 
 def disclosure_template(disclosure: Disclosure) -> bytes:

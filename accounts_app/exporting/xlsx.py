@@ -16,9 +16,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from ..dataset import Dataset
+from ..dataset import Dataset, TableData
 from ..rendering.layout import NOT_APPLICABLE_TEXT, BodyCell, body_rows, column_numbers, columns_of, header_cells
-from ..specs import Role, TableSet, TableSpec
+from ..specs import Role, TableSet, TableSpec, template_specs
 
 MONEY_FORMAT = "#,##0.00"
 COUNT_FORMAT = "0"
@@ -44,17 +44,24 @@ def _sheet_title(label: str, spec: TableSpec, taken: set[str]) -> str:
     return name
 
 
-def workbook_bytes(dataset: Dataset, table_set: TableSet, specs: list[TableSpec], entity: str) -> bytes:
-    """The tables of `specs`, in that order, with the figures `dataset` holds."""
+def workbook_bytes(dataset: Dataset, table_set: TableSet, entity: str, specs: list[TableSpec] | None = None) -> bytes:
+    """The tables of `specs` (by default the region's tables, then any other the dataset holds),
+    in that order, with the figures `dataset` holds, each in the form the department printed it."""
+    if specs is None:
+        specs = template_specs(table_set, dataset.year)
+        families = {spec.family for spec in specs}
+        specs += [table.spec for table in dataset.tables.values() if table.spec.family not in families]
     book = Workbook()
     book.remove(book.active)
     taken: set[str] = set()
     for spec in specs:
         label = dataset.label_of(spec.family) or table_set.label_of(spec.family)
         sheet = book.create_sheet(_sheet_title(label, spec, taken))
-        table = dataset.get(spec.key)  # printed as the department printed it, else as its region does
-        form = table.printed_spec if table is not None else (spec if table_set.line_numbers else spec.unnumbered)
-        _write_table(sheet, form, label, entity, dataset)
+        table = dataset.get(spec.key) or dataset.family(spec.family)  # as printed, else as its region prints it
+        if table is not None:
+            _write_table(sheet, table.printed_spec, label, entity, dataset.year, table.as_printed())
+        else:
+            _write_table(sheet, spec if table_set.line_numbers else spec.unnumbered, label, entity, dataset.year, None)
     book.properties.creator = "部门决算公开平台"
     book.properties.created = DOCUMENT_DATE
     book.properties.modified = DOCUMENT_DATE
@@ -63,17 +70,16 @@ def workbook_bytes(dataset: Dataset, table_set: TableSet, specs: list[TableSpec]
     return buffer.getvalue()
 
 
-def _write_table(sheet, spec: TableSpec, label: str, entity: str, dataset: Dataset) -> None:
+def _write_table(sheet, spec: TableSpec, label: str, entity: str, year: int, table: TableData | None) -> None:
     columns = columns_of(spec)
     width = len(columns)
     sheet.cell(1, 1, label)
-    table = dataset.get(spec.key)
     title = sheet.cell(2, 1, table.title if table is not None else spec.title)
     title.font, title.alignment = _TITLE, _CENTER
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     sheet.row_dimensions[2].height = 30
     sheet.cell(3, 1, f"部门：{entity}")
-    sheet.cell(3, max(2, width // 2), f"{dataset.year}年度")
+    sheet.cell(3, max(2, width // 2), f"{year}年度")
     sheet.cell(3, width, "金额单位：万元").alignment = _RIGHT
 
     row = _write_header(sheet, spec)
@@ -84,7 +90,6 @@ def _write_table(sheet, spec: TableSpec, label: str, entity: str, dataset: Datas
             cell.border, cell.alignment = _BORDER, _CENTER
         row += 1
     sheet.freeze_panes = sheet.cell(row, 1)
-    table = dataset.get(spec.key)
     for body in body_rows(spec, table):
         for c, cell in enumerate(body.cells, start=1):
             _write_value(sheet.cell(row, c), cell)

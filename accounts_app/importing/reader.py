@@ -9,13 +9,13 @@ Nothing here stops at the first problem, and nothing touches the database.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from itertools import islice
 
 from defusedxml import DefusedXmlException
 
-from ..dataset import Dataset, LineData, TableData, display_title
-from ..specs import TableSet, TableSpec, ordered_keys, specs_for_year
+from ..dataset import Dataset, TableData, display_title
+from ..specs import TableSet, ordered_keys, specs_for_year
 from .. import messages
 from . import cells, identify, performance
 from .parser import SheetParser, formula_problems
@@ -175,32 +175,13 @@ def _read_sheet(opened, sheet_name, position, specs, expectation, result) -> tup
     if table is None:
         first = next((p for p in sheet_problems if p.is_error), None)
         return _failed(reading, first, result, reported=True), None
-    table = _stored_form(table, specs)
+    reading.rows, reading.figures = len(table.lines), table.figure_count  # as the sheet prints them
+    if spec.stores_as:
+        table = table.stored_as(specs[spec.stores_as])
     reading.status, reading.table = Status.READ, table.spec.key
-    reading.rows, reading.figures = len(table.lines), table.figure_count
     headline = table.headline()
     reading.headline = cells.format_amount(headline) if headline is not None else ""
     return reading, table
-
-
-def _stored_form(table: TableData, specs: dict[str, TableSpec]) -> TableData:
-    """A form stored under another form's keys (三公 items as rows → the 12-栏 form)."""
-    spec = table.spec
-    if not spec.stores_as:
-        return table
-    stored = replace(table, spec=specs[spec.stores_as], lines={})
-    for row, column, to_row, to_column in spec.cell_map:
-        target = stored.lines.setdefault(to_row, LineData(key=to_row, label=""))
-        line = table.lines.get(row)
-        if line is None or column not in line.values:
-            continue
-        target.sheet_row = target.sheet_row or line.sheet_row
-        target.values[to_column] = line.values[column]
-        target.cells[to_column] = line.cells.get(column, "")
-    for row in stored.spec.fixed_rows:
-        line = stored.lines.setdefault(row.key, LineData(key=row.key, label=""))
-        line.label = line.label or row.label
-    return stored
 
 
 def _read_evaluations(opened, sheet_name: str, result: ParseResult) -> None:

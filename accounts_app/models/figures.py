@@ -19,6 +19,10 @@ class VersionTable(models.Model):
     )
     order = models.PositiveSmallIntegerField("公开顺序", default=0, help_text="导入时按本地区公开表格式确定的顺序。")
     numbered = models.BooleanField("印有行次、栏次", default=True, help_text="工作簿是否印有行次或栏次；未印的表公开时也不印。")
+    form = models.CharField(
+        "印制格式", max_length=40, blank=True,
+        help_text="工作簿印的表式，与存储格式不同时填写（如“三公”经费表各项为行）；公开时按此表式印出。",
+    )
     printed_entity = models.CharField("部门/单位（原文）", max_length=200, blank=True)
     printed_unit = models.CharField("金额单位（原文）", max_length=20, blank=True)
     note = models.TextField("注（原文）", blank=True)

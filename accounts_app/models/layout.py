@@ -22,7 +22,7 @@ def family_choices() -> list[tuple[str, str]]:
 
 
 def form_choices() -> list[tuple[str, str]]:
-    return [(spec.key, f"{spec.title}（{spec.form}）" if spec.form else spec.title) for spec in _specs() if not spec.stores_as]
+    return [(spec.key, f"{spec.title}（{spec.form}）" if spec.form else spec.title) for spec in _specs()]
 
 
 class TableLayout(models.Model):

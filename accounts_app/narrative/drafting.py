@@ -28,8 +28,9 @@ from ..specs.tables.fiscal_income_expense import FUNDS
 from ..specs.tables.fiscal_income_expense import KEY as FISCAL
 from ..specs.tables.income_expense import KEY as INCOME_EXPENSE
 from ..specs.tables.subject_tables import EXPENSE, GOV_FUND, GPB_EXPENSE, INCOME, SOE_CAPITAL
-from ..specs.tables.three_public import DETAIL_KEY as THREE_PUBLIC_DETAIL
 from ..specs.tables.three_public import KEY as THREE_PUBLIC
+from ..specs.tables.three_public import ROW as THREE_PUBLIC_ROW
+from ..specs.tables.three_public import STATISTICS as THREE_PUBLIC_STATISTICS_LABELS
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -472,39 +473,38 @@ def soe(ctx: Context, b: Builder) -> None:
     _budget_fund(ctx, b, key, "国有资本经营预算财政拨款", "capital_initial_budget", columns)
 
 
-# The 三公 items: fact code, label, 12-column keys, detail rows.
+# The 三公 items the 情况说明 describes: item key (of the stored table and of the facts), label.
 THREE_PUBLIC_PARTS = (
-    ("abroad", "因公出国（境）费", "abroad", "2"),
-    ("car", "公务用车购置及运行维护费", "car", "3"),
-    ("reception", "公务接待费", "reception", "6"),
+    ("abroad", "因公出国（境）费"),
+    ("car", "公务用车购置及运行维护费"),
+    ("reception", "公务接待费"),
 )
-DETAIL_STATISTICS = {
-    "abroad_groups": "11", "abroad_people": "12", "car_purchased": "13", "car_holding": "14",
-    "reception_domestic_batches": "15", "reception_domestic_people": "17",
-    "reception_foreign_batches": "19", "reception_foreign_people": "20",
-}
+THREE_PUBLIC_STATISTICS = tuple(key for key, _ in THREE_PUBLIC_STATISTICS_LABELS)
+THREE_PUBLIC_AMOUNTS = ("total", "abroad", "car", "car_purchase", "car_operation", "reception", "reception_domestic", "reception_foreign")
 
 
 def _three_public_figures(ctx: Context):
-    """{item: (budget, final)} and the counts, from either form of 表09 or the facts."""
+    """{item: (budget, final)} and the counts, from the stored 三公 table (whichever form the
+    department printed), the facts filling what its form does not print."""
     amounts, counts = {}, {}
     if ctx.table(THREE_PUBLIC) is not None:
-        for item in ("total", "abroad", "car", "car_purchase", "car_operation", "reception"):
-            amounts[item] = (ctx.value(THREE_PUBLIC, "total", f"budget_{item}"), ctx.value(THREE_PUBLIC, "total", f"final_{item}"))
-    elif ctx.table(THREE_PUBLIC_DETAIL) is not None:
-        rows = {"total": "1", "abroad": "2", "car": "3", "car_purchase": "4", "car_operation": "5", "reception": "6",
-                "reception_domestic": "7", "reception_foreign": "9"}
-        for item, row in rows.items():
-            amounts[item] = (ctx.value(THREE_PUBLIC_DETAIL, row, "budget"), ctx.value(THREE_PUBLIC_DETAIL, row, "final"))
-        for key, row in DETAIL_STATISTICS.items():
-            counts[key] = ctx.value(THREE_PUBLIC_DETAIL, row, "final")
-    for key in DETAIL_STATISTICS:
+        for item in THREE_PUBLIC_AMOUNTS:
+            amounts[item] = (ctx.value(THREE_PUBLIC, THREE_PUBLIC_ROW, f"budget_{item}"), ctx.value(THREE_PUBLIC, THREE_PUBLIC_ROW, f"final_{item}"))
+        for key in THREE_PUBLIC_STATISTICS:
+            counts[key] = ctx.value(THREE_PUBLIC, THREE_PUBLIC_ROW, key)
+    for key in THREE_PUBLIC_STATISTICS:
         if counts.get(key) is None and ctx.fact(key) is not None:
             counts[key] = ctx.fact(key)
     for key, item in (("reception_foreign_amount", "reception_foreign"), ("reception_domestic_amount", "reception_domestic")):
         if amounts.get(item, NO_AMOUNTS)[1] is None and ctx.fact(key) is not None:
             amounts[item] = (None, ctx.fact(key))
     return amounts, counts
+
+
+def _three_public_initial(ctx: Context, item: str) -> Decimal | None:
+    """An item's 年初预算数: as its form prints it, else as entered."""
+    printed = ctx.value(THREE_PUBLIC, THREE_PUBLIC_ROW, f"initial_{item}")
+    return printed if printed is not None else ctx.fact("three_public_initial_budget", item)
 
 
 def _count(value: Decimal | None) -> str:
@@ -536,13 +536,13 @@ def three_public(ctx: Context, b: Builder) -> None:
         )
     detail = b.sub("detail", "“三公”经费财政拨款支出决算具体情况说明")
     shares = []
-    for item, label, key, _ in THREE_PUBLIC_PARTS:
-        item_final = amounts.get(key, NO_AMOUNTS)[1] or ZERO
+    for item, label in THREE_PUBLIC_PARTS:
+        item_final = amounts.get(item, NO_AMOUNTS)[1] or ZERO
         shares.append(with_share(f"{label}支出决算 {money(item_final)} 万元", item_final, final))
     detail.say(f"{ctx.year} 年度“三公”经费财政拨款支出决算中，{listing(shares)}。具体情况如下：")
-    for number, (item, label, key, _) in enumerate(THREE_PUBLIC_PARTS, 1):
-        item_budget, item_final = amounts.get(key, NO_AMOUNTS)
-        initial = ctx.fact("three_public_initial_budget", item) if item != "car" else None
+    for number, (item, label) in enumerate(THREE_PUBLIC_PARTS, 1):
+        item_budget, item_final = amounts.get(item, NO_AMOUNTS)
+        initial = _three_public_initial(ctx, item) if item != "car" else None
         lines = [f"{number}. {label}" + completion(item_budget if item_budget is not None else ZERO, item_final, of="预算")]
         if initial is not None:
             lines.append(f"年初预算为 {money(initial)} 万元。")

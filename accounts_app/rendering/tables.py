@@ -25,7 +25,8 @@ class RenderedTable:
 
     @property
     def key(self) -> str:
-        return self.spec.key
+        """The key the table is stored and linked under (a form stored as another: that one's)."""
+        return self.spec.stores_as or self.spec.key
 
     @property
     def is_empty(self) -> bool:
@@ -56,7 +57,10 @@ def render_table(spec: TableSpec, table: TableData | None, label: str) -> Render
 def render_dataset(dataset: Dataset) -> list[RenderedTable]:
     """Every table the version holds, in the region's order, under the department's numbers
     (both fixed when the version was imported)."""
-    return [render_table(table.printed_spec, table, dataset.label_of(table.spec.family)) for table in dataset.tables.values()]
+    return [
+        render_table(table.printed_spec, table.as_printed(), dataset.label_of(table.spec.family))
+        for table in dataset.tables.values()
+    ]
 
 
 def cell_text(value) -> str:

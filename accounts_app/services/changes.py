@@ -48,7 +48,7 @@ def dataset_changes(old: Dataset, new: Dataset) -> list[TableChanges]:
             new_line = new_table.lines.get(row) if new_table else None
             old_line = old_table.lines.get(row) if old_table else None
             label = (new_line or old_line).label
-            for column in spec.value_columns:
+            for column in spec.stored_columns:
                 new_has = bool(new_line and column.key in new_line.values)
                 old_has = bool(old_line and column.key in old_line.values)
                 new_value = new_line.values.get(column.key) if new_has else None

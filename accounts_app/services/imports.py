@@ -167,6 +167,7 @@ def store_figures(version: Version, dataset: Dataset) -> None:
             printed_label=table.printed_label[:30],
             label=dataset.label_of(table.spec.family)[:30],
             numbered=table.numbered,
+            form=table.form.key if table.form else "",
             order=order,
             printed_entity=table.printed_entity[:200],
             printed_unit=table.printed_unit[:20],

@@ -248,7 +248,10 @@ def seed_bases() -> dict[str, Dataset]:
 def retargeted(dataset: Dataset, year: int) -> Dataset:
     """The same tables under the specs of another year (the rows of 2022 and 2023 agree)."""
     specs = specs_for_year(year)
-    return Dataset(year=year, tables={key: replace(t, spec=specs[key]) for key, t in dataset.tables.items()})
+    return Dataset(
+        year=year,
+        tables={key: replace(t, spec=specs[key], form=t.form and specs[t.form.key]) for key, t in dataset.tables.items()},
+    )
 
 
 def _summary(dataset: Dataset) -> dict[str, str | None]:

@@ -124,6 +124,9 @@ class TableSpec:
     # (row, column) as printed → (row, column) of `stores_as`.
     stores_as: str = ""
     cell_map: tuple[tuple[str, str, str, str], ...] = ()
+    # Figures only other forms print, stored under this spec's row beside its own columns
+    # (三公: 年初预算数, the 公务接待费 breakdown, 相关统计数); never printed in this form.
+    extra_columns: tuple[Column, ...] = ()
     # Blocks after the first may be left out: 表06 prints its 经济分类 in two or three blocks.
     optional_blocks: bool = False
     headline: tuple[tuple[str, str], ...] = ()  # the cells that sum the table up: its 合计
@@ -148,11 +151,20 @@ class TableSpec:
                 seen.setdefault(column.key, column)
         return tuple(seen.values())
 
+    @cached_property
+    def stored_columns(self) -> tuple[Column, ...]:
+        """Every column a stored table of this spec may hold: its own, then `extra_columns`."""
+        return self.value_columns + self.extra_columns
+
+    @cached_property
+    def _columns_by_key(self) -> dict[str, Column]:
+        return {column.key: column for column in self.stored_columns}
+
     def column(self, key: str) -> Column:
-        for column in self.value_columns:
-            if column.key == key:
-                return column
-        raise KeyError(f"{self.key} has no column {key!r}")
+        try:
+            return self._columns_by_key[key]
+        except KeyError:
+            raise KeyError(f"{self.key} has no column {key!r}") from None
 
     @cached_property
     def fixed_rows(self) -> tuple[Row, ...]:

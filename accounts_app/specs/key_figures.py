@@ -36,9 +36,7 @@ KEY_FIGURES = (
     KeyFigure("basic", "基本支出", "expense", "basic", row=TOTAL_ROW),
     KeyFigure("project", "项目支出", "expense", "project", row=TOTAL_ROW),
     KeyFigure("three_public", "“三公”经费支出", "three_public", "final_total", row="total"),
-    KeyFigure("three_public", "“三公”经费支出", "three_public_detail", "final", row="1"),
     KeyFigure("three_public_budget", "“三公”经费预算", "three_public", "budget_total", row="total"),
-    KeyFigure("three_public_budget", "“三公”经费预算", "three_public_detail", "budget", row="1"),
 )
 KEY_LABELS = {figure.key: figure.label for figure in KEY_FIGURES}
 

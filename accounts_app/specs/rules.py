@@ -34,6 +34,8 @@ class CellRule:
     text: str
     op: Op = "="
     warning_only: bool = False
+    # rhs is a breakdown not every form prints: evaluated only when one of its cells is filled.
+    breakdown: bool = False
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def test_a_table_holds_every_published_figure(api, world, seed):
         body = api(f"/api/versions/{version.pk}/tables/{table.table}", max_queries=3).json()
         assert body["title"] == specs[table.table].title and body["label"] == table.printed_label
         assert [(c["key"], c["heading"]) for c in body["columns"]] == [
-            (c.key, c.heading) for c in specs[table.table].value_columns
+            (c.key, c.heading) for c in specs[table.table].stored_columns
         ]
         assert [row["key"] for row in body["rows"]] == list(
             Line.objects.filter(table=table).order_by("position").values_list("key", flat=True)
@@ -65,12 +65,15 @@ def test_a_table_holds_every_published_figure(api, world, seed):
 
 
 def test_cells_tell_not_applicable_from_blank(api, world):
+    """Seed 002's 三公 (items as rows): 国内接待费 年初预算数 is "——" (null); 因公出国（境）费 is blank (absent)."""
     version = world.disclosures["002"].current_version
-    rows = {row["key"]: row for row in api(f"/api/versions/{version.pk}/tables/three_public_detail").json()["rows"]}
-    assert rows["7"]["label"] == "（1）国内接待费"
-    assert rows["7"]["cells"] == {"initial_budget": None, "budget": "0.10", "final": "0.10"}  # —— is null
-    assert rows["2"]["cells"] == {}  # blank cells are absent
-    assert rows["1"]["cells"]["final"] == "0.10"
+    [row] = api(f"/api/versions/{version.pk}/tables/three_public").json()["rows"]
+    cells = row["cells"]
+    assert cells["initial_reception_domestic"] is None  # —— is null
+    assert cells["budget_reception_domestic"] == cells["final_reception_domestic"] == "0.10"
+    assert "final_abroad" not in cells and "budget_abroad" not in cells  # blank cells are absent
+    assert cells["final_total"] == "0.10"
+    assert cells["reception_domestic_people"] == "8.00"
 
 
 def test_counts_come_with_two_decimals_too(api, world):

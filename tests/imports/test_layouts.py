@@ -4,6 +4,7 @@ table number. Workbooks are built at test time from the seed workbooks with open
 
 from __future__ import annotations
 
+import csv
 import io
 from decimal import Decimal
 
@@ -167,11 +168,37 @@ def test_the_three_public_items_form_is_stored_under_the_same_keys(seed_disclosu
     assert not [p for p in outcome.errors if p.table == "three_public"]
 
 
-def test_the_detail_three_public_form_still_reads(seed_disclosure):
-    path = seed_workbook("002")
-    outcome = workbook_import(disclosure=seed_disclosure("002"), data=path.read_bytes(), filename=path.name)
-    assert _sheet(outcome, "三公").table == "three_public_detail"
-    assert outcome.errors == []
+def test_the_detail_three_public_form_is_stored_under_the_same_keys_and_printed_back_in_its_own(client, publish_seed):
+    """Seed 002 prints 三公 with the items as rows × 年初预算数/全年预算数/决算数, then 相关统计数: stored
+    under the keys of the 12-栏 form (counts by name, —— kept as not applicable); its public page and
+    CSV print the department's own rows and columns again."""
+    version = publish_seed("002")
+    assert [s["table"] for s in version.reading if s["sheet"] == "三公"] == ["three_public"]
+    stored = {k[1:]: v for k, v in stored_figures(version).items() if k[0] == "three_public"}
+    assert stored == {
+        ("total", "budget_total"): Decimal("0.10"),
+        ("total", "final_total"): Decimal("0.10"),
+        ("total", "budget_reception"): Decimal("0.10"),
+        ("total", "final_reception"): Decimal("0.10"),
+        ("total", "initial_reception_domestic"): None,
+        ("total", "budget_reception_domestic"): None,
+        ("total", "final_reception_domestic"): Decimal("0.10"),
+        ("total", "initial_reception_foreign_affairs"): None,
+        ("total", "budget_reception_foreign_affairs"): None,
+        ("total", "initial_reception_foreign"): None,
+        ("total", "budget_reception_foreign"): None,
+        ("total", "reception_domestic_batches"): Decimal("1.00"),
+        ("total", "reception_domestic_people"): Decimal("8.00"),
+    }
+    page = client.get(f"/disclosures/{version.disclosure_id}/").content.decode()
+    table = page[page.index('id="table-three_public"') :]
+    table = table[: table.index("</table>")]
+    assert "年初预算数" in table and "5.国内公务接待批次（个）" in table
+    text = client.get(f"/disclosures/{version.disclosure_id}/versions/1/tables/three_public.csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["项目", "行次", "年初预算数", "全年预算数", "决算数"]
+    assert rows[7] == ["（1）国内接待费", "7", "——", "——", "0.10"]
+    assert rows[15] == ["5.国内公务接待批次（个）", "15", "——", "——", "1"]  # as the form prints it
 
 
 # -- what cannot be read is said, and kept as a draft that cannot be submitted -------------
@@ -366,7 +393,10 @@ def test_the_workbook_the_issue_was_tried_with_imports_whole(catalogs):
     assert labels["表九"] == ("read", "公开09表", "soe_capital")
     rounding = [p for p in outcome.warnings if p.sheet == "表七"]
     # 合计 1,203.51 against Σ 1,203.50 and against its 预算数 1,203.50: both within the 尾差
-    assert sorted(p.rule.split("（")[0] for p in rounding) == ["7栏 = (8+9+12)栏", "决算数不超过预算数"]
+    assert {p.rule for p in rounding} == {
+        "合计 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费（决算数）",
+        "决算数不超过预算数（合计）",
+    }
     assert {p.code for p in rounding} == {"check.rounding"}
     assert all(p.message.startswith("公开07表「财政拨款“三公”经费支出决算表」：") for p in rounding)
     stored = stored_figures(outcome.version)

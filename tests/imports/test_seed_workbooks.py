@@ -8,7 +8,7 @@ import pytest
 from accounts_app.models import Figure, Finding, VersionTable
 from accounts_app.services.imports import workbook_import
 from tests.conftest import seed_workbook
-from tests.seeds.transcriptions import SEEDS, expected_figures, load
+from tests.seeds.transcriptions import SEEDS, expected_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_every_figure_is_stored_as_printed(seed_disclosure, seed):
     }
     assert stored_figures(outcome.version) == expected
     assert set(VersionTable.objects.filter(version=outcome.version).values_list("table", flat=True)) == set(
-        load(seed)["tables"]
+        expected_figures(seed)
     )
 
 
