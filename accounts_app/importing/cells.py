@@ -31,7 +31,7 @@ class CellValueError(ValueError):
 
 # Labels repeat across sheets and are looked at many times (identification, header, rows):
 # short texts are normalised once. Long ones are not kept, so a hostile workbook cannot make
-# the cache hold more than CACHED_TEXTS × SHORT_TEXT characters.
+# a cache hold more than CACHED_TEXTS × SHORT_TEXT characters.
 CACHED_TEXTS, SHORT_TEXT = 8192, 120
 
 
@@ -48,6 +48,11 @@ def _label_key(value: str) -> str:
     return key.replace('"', "")
 
 
+@lru_cache(maxsize=CACHED_TEXTS)
+def _compact(value: str) -> str:
+    return _SPACES.sub("", _normalised(value))
+
+
 def text(value) -> str:
     """A cell as normalised text: full-width forms folded (NFKC), spaces collapsed."""
     if value is None:
@@ -56,11 +61,15 @@ def text(value) -> str:
         return _normalised(value) if len(value) <= SHORT_TEXT else _normalised.__wrapped__(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, (int, float)):
+        return str(value)  # ASCII without white space: normalised already
     return _normalised.__wrapped__(str(value))
 
 
 def compact(value) -> str:
     """Text without any white space: "项 目" and "项目" compare equal."""
+    if isinstance(value, str) and len(value) <= SHORT_TEXT:
+        return _compact(value)
     return _SPACES.sub("", text(value))
 
 
@@ -74,8 +83,15 @@ def label_key(value) -> str:
 _ORDINAL = re.compile(r"^(?:其中:)?(?:[一二三四五六七八九十]+[、.]|\(?\d+\)|\d+[、.]|\([一二三四五六七八九十]+\))?(?:其中:)?")
 
 
+@lru_cache(maxsize=CACHED_TEXTS)
+def _row_label_key(value: str) -> str:
+    return _ORDINAL.sub("", _label_key(value))
+
+
 def row_label_key(value) -> str:
     """A row label without its ordinal or 「其中：」: "一、一般公共预算财政拨款收入" → "一般公共预算财政拨款收入"."""
+    if isinstance(value, str) and len(value) <= SHORT_TEXT:
+        return _row_label_key(value)
     return _ORDINAL.sub("", label_key(value))
 
 

@@ -18,6 +18,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from ..dataset import display_title
 from ..specs import Column, RowKind, TableSpec
@@ -43,6 +44,13 @@ NOTE_PREFIXES = ("注", "说明", "备注", "填报说明")
 
 def title_key(value) -> str:
     """A printed title reduced to what identifies the table: 「2022年度收入决算表（表2）」 → 收入决算表."""
+    if isinstance(value, str) and len(value) <= cells.SHORT_TEXT:
+        return _title_key(value)  # every text of a sheet's first rows is tried as its title
+    return _title_key.__wrapped__(value)
+
+
+@lru_cache(maxsize=cells.CACHED_TEXTS)
+def _title_key(value) -> str:
     key = cells.label_key(display_title(cells.text(value)))
     return _ORDINAL.sub("", key).replace("(", "").replace(")", "")
 
@@ -73,7 +81,13 @@ def _known_scores(spec: TableSpec) -> dict[str, float]:
     return {}
 
 
+@header.once
+def _known_words(spec: TableSpec) -> dict[str, bool]:
+    return {}
+
+
 KNOWN_TITLES = 512  # printed titles remembered per spec: departments print the same few titles
+KNOWN_WORDS = 2048  # header labels remembered per spec: the same few recur on every sheet
 
 
 def title_similarity(printed: str, spec: TableSpec) -> float:
@@ -252,23 +266,15 @@ def _header_end(rows: list[tuple], first: int) -> int:
 
 def _row_labels(rows: list[tuple], start: int) -> set[str]:
     """Row labels printed under the header: texts that are not numbers or codes."""
-    labels = set()
-    for row in rows[start : start + LABEL_ROWS]:
-        for value in row:
-            if not isinstance(value, str):
-                continue
-            key = cells.row_label_key(value)
-            if key and not key.startswith(NOTE_PREFIXES) and not _AMOUNT_TEXT.match(key) and not key.isdigit():
-                labels.add(key)
-    return labels
+    keys = {cells.row_label_key(value) for row in rows[start : start + LABEL_ROWS] for value in row if isinstance(value, str)}
+    return {key for key in keys if key and not key.startswith(NOTE_PREFIXES) and not _AMOUNT_TEXT.match(key) and not key.isdigit()}
 
 
 def _header_fit(spec: TableSpec, texts: list[str], words: list[str], labels: set[str], named: set[int]) -> tuple[float, float]:
     columns = _fit_columns(spec)
     found = sum(1 for column in columns if id(column) in named or _column_composed(column, texts))
     total = len(columns)
-    vocabulary = header.vocabulary(spec)
-    explained = sum(1 for word in words if any(word in v or v in word for v in vocabulary))
+    explained = sum(1 for word in words if _explains(spec, word))
     printed = len(words)
     if spec.row_kind is RowKind.LINE:
         row_keys = _row_keys(spec)
@@ -280,6 +286,17 @@ def _header_fit(spec: TableSpec, texts: list[str], words: list[str], labels: set
     recall = found / total if total else 0.0
     precision = explained / printed if printed else 0.0
     return recall, precision
+
+
+def _explains(spec: TableSpec, word: str) -> bool:
+    """Whether a label printed in the header is, holds or is part of a label the spec prints."""
+    known = _known_words(spec)
+    explains = known.get(word)
+    if explains is None:
+        explains = any(word in v or v in word for v in header.vocabulary(spec))
+        if len(known) < KNOWN_WORDS:
+            known[word] = explains
+    return explains
 
 
 def _column_composed(column: Column, texts: list[str]) -> bool:

@@ -118,6 +118,10 @@ class SheetParser(HeaderReader):
     # -- data rows -----------------------------------------------------------------------
     def _read_rows(self, data_start: int, placed_blocks: list[list[Placed]]):
         footer_labels = {cells.row_label_key(label): row for row in self.spec.footer for label in row.labels}
+        blocks = [  # each block's value columns, and its key columns by role
+            (block, [p for p in placed if p.column.is_value], {p.column.role: p for p in placed if not p.column.is_value})
+            for block, placed in zip(self.spec.blocks, placed_blocks)
+        ]
         self._carry = {"class": "", "section": ""}
         self._seen: dict[str, int] = {}
         single_done = False
@@ -135,8 +139,8 @@ class SheetParser(HeaderReader):
                         self.error("table.extra_rows", r, 0, row=r + 1)
                     continue
                 single_done = True
-            for block, placed in zip(self.spec.blocks, placed_blocks):
-                self._read_block_row(r, block, placed)
+            for block, values, keys in blocks:
+                self._read_block_row(r, block, values, keys)
         else:
             r = len(self.rows)
         self._read_note(r)
@@ -163,9 +167,7 @@ class SheetParser(HeaderReader):
                 self._store_value(line, column, r, value_column)
         return True
 
-    def _read_block_row(self, r: int, block, placed: list[Placed]):
-        values = [p for p in placed if p.column.is_value]
-        keys = {p.column.role: p for p in placed if not p.column.is_value}
+    def _read_block_row(self, r: int, block, values: list[Placed], keys: dict[Role, Placed]):
         has_values = any(cells.text(self.rows[r][p.index]) for p in values if (r, p.index) not in self.header_cells)
         kind = self.spec.row_kind
         if kind is RowKind.SINGLE:
@@ -277,7 +279,8 @@ class SheetParser(HeaderReader):
         if (r, c) in self.header_cells:
             return
         value = self.rows[r][c]
-        unit = self.spec.row(line.key).unit if self.spec.row(line.key) and self.spec.row(line.key).unit else column.unit
+        row = self.spec.row(line.key)
+        unit = row.unit if row and row.unit else column.unit
         try:
             if unit is Unit.COUNT:
                 parsed, rounded = cells.count(value), False

@@ -21,7 +21,10 @@ from dataclasses import dataclass, field
 
 import openpyxl
 from defusedxml import DefusedXmlException
+from openpyxl.packaging.relationship import get_dependents, get_rels_path
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from .problems import WorkbookRejected
 
@@ -83,7 +86,7 @@ class OpenedWorkbook:
 
     def formulas(self, sheet_name: str, max_row: int) -> dict[tuple[int, int], str]:
         """Formula texts by (row, column) index, from a second, formula-preserving read."""
-        book = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True, data_only=False)
+        book = load_read_only(self.data, data_only=False)
         try:
             found = {}
             rows = book[sheet_name].iter_rows(min_row=1, max_row=max_row, max_col=MAX_COLUMNS, values_only=True)
@@ -100,6 +103,42 @@ class OpenedWorkbook:
 
     def close(self) -> None:
         self.book.close()
+
+
+class _UnsizedSheet(ReadOnlyWorksheet):
+    """A read-only sheet whose size is not read when the workbook opens. openpyxl reads it from
+    the sheet's <dimension> through a parser fed 16 KB at a time: all of a small sheet's XML is
+    parsed for it, and again when its rows are read. Rows are read here within MAX_ROWS and
+    MAX_COLUMNS whatever a sheet says its size is, so the sheet is left unsized."""
+
+    def _get_size(self) -> None:
+        """Unsized, as ReadOnlyWorksheet.reset_dimensions leaves a sheet."""
+
+
+class _ReadOnlyReader(ExcelReader):
+    """openpyxl's reading of a workbook in read-only mode (openpyxl.reader.excel, as pinned in
+    requirements.txt), its sheets unsized."""
+
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files:
+                continue
+            if "chartsheet" in rel.Type:
+                self.read_chartsheet(sheet, rel)
+                continue
+            rels_path = get_rels_path(rel.target)
+            if rels_path in self.valid_files:  # parsed as openpyxl does, so a malformed one fails the opening
+                get_dependents(self.archive, rels_path)
+            worksheet = _UnsizedSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            worksheet.sheet_state = sheet.state
+            self.wb._sheets.append(worksheet)
+
+
+def load_read_only(data: bytes, *, data_only: bool) -> openpyxl.Workbook:
+    """openpyxl.load_workbook(read_only=True), its sheets unsized (_UnsizedSheet)."""
+    reader = _ReadOnlyReader(io.BytesIO(data), read_only=True, data_only=data_only)
+    reader.read()
+    return reader.wb
 
 
 def _scan_archive(archive: zipfile.ZipFile) -> set[str]:
@@ -135,8 +174,9 @@ def _scan_archive(archive: zipfile.ZipFile) -> set[str]:
                     raise WorkbookRejected("file.bomb", part=info.filename, limit="50 MB")
                 if total > MAX_TOTAL_BYTES:
                     raise WorkbookRejected("file.bomb", part="全部内容", limit="200 MB")
-                tags += chunk.count(b"<")
-                total_tags += chunk.count(b"<")
+                count = chunk.count(b"<")
+                tags += count
+                total_tags += count
                 if tags > tag_limit:
                     raise WorkbookRejected("file.too_complex", part=info.filename, limit=f"{tag_limit:,}")
                 if total_tags > MAX_TOTAL_TAGS:
@@ -168,7 +208,7 @@ def open_workbook(data: bytes) -> OpenedWorkbook:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts_with_formulas = _scan_archive(archive)
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = load_read_only(data, data_only=True)
     except WorkbookRejected:
         raise
     except DefusedXmlException:
