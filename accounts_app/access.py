@@ -1,12 +1,18 @@
-"""Who may see and do what: the one place where roles become querysets and answers.
+"""Who may see and do what: the one place where users become roles (scope_of), where
+roles get their rights (allowed) and where rights and workflow state make the buttons a
+user sees (actions_available).
 
 - 管理员 (superuser or admin membership): everything;
 - 填报人: their department's disclosures and units, every version of them;
 - 审核人: every department of their region, every version except drafts;
 - everyone, signed in or not: published versions.
 
-Views, downloads, the admin and the API ask here; nothing else filters by role.
-Workflow states (draft → submitted …) are checked by services.workflow, not here.
+The rows a scope reads or works on are the models' queryset methods, which take the scope
+(the models sit below this module): `Version.objects.visible_to(scope)`,
+`Disclosure.objects.workable_by(scope)`, `Department.objects.workable_by(scope)`,
+`AuditEntry.objects.visible_to(scope)`, and `published()` for what the public sees;
+`allowed` asks their organisation rule (models.organisation) of one disclosure. Workflow
+states are enforced by services.workflow; here they only decide which buttons show.
 """
 
 from __future__ import annotations
@@ -14,9 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from django.db.models import Q, QuerySet
-
-from .models import AuditEntry, Department, Disclosure, Membership, Version
+from .models import Disclosure, Membership, Version
+from .models.organisation import covers
 
 Role = Membership.Role
 Status = Version.Status
@@ -28,6 +33,8 @@ class Action(str, Enum):
     SUBMIT = "submit"
     EXPLAIN = "explain"  # explain a warning before submitting
     WRITE = "write"  # the text parts: 概况, 补充数据, 情况说明, 其他章节, 绩效自评表
+    REMAP = "remap"  # say what a sheet is, and read the workbook again
+    DISCARD = "discard"  # an unsubmitted draft
     RETURN = "return"
     APPROVE = "approve"
     PUBLISH = "publish"
@@ -36,12 +43,29 @@ class Action(str, Enum):
     VIEW_AUDIT = "view_audit"
 
 
-PREPARE = {Action.UPLOAD, Action.SUBMIT, Action.EXPLAIN, Action.WRITE}
+PREPARE = {Action.UPLOAD, Action.SUBMIT, Action.EXPLAIN, Action.WRITE, Action.REMAP, Action.DISCARD}
 REVIEW = {Action.RETURN, Action.APPROVE, Action.PUBLISH, Action.COMMENT, Action.RECORD_APPROVAL, Action.VIEW_AUDIT}
+
+PREPARING = (Status.DRAFT, Status.RETURNED)
+# The states in which a version shows an action's button; an action not named here shows
+# whatever the state (or concerns the disclosure, not one version).
+STATES = {
+    Action.SUBMIT: PREPARING,
+    Action.EXPLAIN: PREPARING,
+    Action.WRITE: PREPARING,
+    Action.REMAP: PREPARING,
+    Action.DISCARD: PREPARING,
+    Action.RETURN: (Status.SUBMITTED,),
+    Action.APPROVE: (Status.SUBMITTED,),
+    Action.PUBLISH: (Status.APPROVED,),
+}
 
 
 @dataclass(frozen=True)
 class Scope:
+    """A user's role and organisation: a department for 填报人, a region for 审核人,
+    neither for 管理员 (as Membership requires). What the queryset methods filter by."""
+
     role: str | None
     department_id: int | None = None
     region_id: int | None = None
@@ -53,6 +77,27 @@ class Scope:
     @property
     def is_staff_role(self) -> bool:
         return self.role is not None
+
+    @property
+    def sees_drafts(self) -> bool:
+        """审核人 see a version of their region once submitted: drafts are the department's own."""
+        return self.role != Role.REVIEWER
+
+    @property
+    def reads_audit_log(self) -> bool:
+        return self.may(Action.VIEW_AUDIT)
+
+    def may(self, action: Action) -> bool:
+        """The role's part of `allowed`: may it take the action within its organisation?"""
+        if action is Action.VIEW:
+            return self.is_staff_role
+        if self.is_admin:
+            return True
+        if action in PREPARE:
+            return self.role == Role.ACCOUNTANT
+        if action in REVIEW:
+            return self.role == Role.REVIEWER
+        return False
 
 
 def scope_of(user) -> Scope:
@@ -73,91 +118,20 @@ def scope_of(user) -> Scope:
     return scope
 
 
-def _organisation_filter(scope: Scope, prefix: str = "") -> Q | None:
-    """Q over disclosures (prefixed for related models) the scope covers; None = all."""
-    if scope.is_admin:
-        return None
-    if scope.role == Role.ACCOUNTANT:
-        return Q(**{f"{prefix}department_id": scope.department_id})
-    if scope.role == Role.REVIEWER:
-        return Q(**{f"{prefix}department__region_id": scope.region_id})
-    return Q(pk__in=[])
-
-
-def disclosures(user) -> QuerySet[Disclosure]:
-    """Disclosures the user works on (prepares or reviews)."""
-    scope = scope_of(user)
-    qs = Disclosure.objects.select_related("department__region", "unit", "year")
-    condition = _organisation_filter(scope)
-    return qs if condition is None else qs.filter(condition)
-
-
-def departments(user) -> QuerySet[Department]:
-    scope = scope_of(user)
-    qs = Department.objects.select_related("region")
-    if scope.is_admin:
-        return qs
-    if scope.role == Role.ACCOUNTANT:
-        return qs.filter(pk=scope.department_id)
-    if scope.role == Role.REVIEWER:
-        return qs.filter(region_id=scope.region_id)
-    return qs.none()
-
-
-def versions(user) -> QuerySet[Version]:
-    """Every version the user may read: published ones, and those of their work."""
-    scope = scope_of(user)
-    qs = Version.objects.select_related("disclosure__department__region", "disclosure__unit", "disclosure__year")
-    if scope.is_admin:
-        return qs
-    visible = Q(status=Status.PUBLISHED)
-    if scope.role == Role.ACCOUNTANT:
-        visible |= Q(disclosure__department_id=scope.department_id)
-    elif scope.role == Role.REVIEWER:
-        visible |= Q(disclosure__department__region_id=scope.region_id) & ~Q(status__in=[Status.DRAFT, Status.DISCARDED])
-    return qs.filter(visible)
-
-
-def public_disclosures() -> QuerySet[Disclosure]:
-    """Disclosures the public sees: those with a published current version."""
-    return Disclosure.objects.filter(current_version__status=Status.PUBLISHED).select_related(
-        "department__region", "unit", "year", "current_version"
-    )
-
-
-def audit_entries(user) -> QuerySet[AuditEntry]:
-    scope = scope_of(user)
-    qs = AuditEntry.objects.select_related("actor", "disclosure__department", "disclosure__unit", "disclosure__year", "version")
-    if scope.is_admin:
-        return qs
-    if scope.role == Role.REVIEWER:
-        return qs.filter(disclosure__department__region_id=scope.region_id)
-    return qs.none()
-
-
-def covers(user, disclosure: Disclosure) -> bool:
-    """Is the disclosure within the user's organisation (department or region)?"""
-    scope = scope_of(user)
-    if scope.is_admin:
-        return True
-    if scope.role == Role.ACCOUNTANT:
-        return disclosure.department_id == scope.department_id
-    if scope.role == Role.REVIEWER:
-        return disclosure.department.region_id == scope.region_id
-    return False
-
-
 def allowed(user, action: Action, disclosure: Disclosure) -> bool:
     """May the user take `action` on the disclosure (or one of its versions)?"""
     scope = scope_of(user)
-    if action is Action.VIEW:
-        return scope.is_staff_role and covers(user, disclosure)
-    if not covers(user, disclosure):
-        return False
-    if scope.is_admin:
-        return True
-    if action in PREPARE:
-        return scope.role == Role.ACCOUNTANT
-    if action in REVIEW:
-        return scope.role == Role.REVIEWER
-    return False
+    return scope.may(action) and covers(scope, disclosure.department)
+
+
+def actions_available(*, user, version: Version | None = None, disclosure: Disclosure | None = None) -> set[Action]:
+    """What the user's buttons offer on a version: the actions their role allows on its
+    disclosure (`allowed`) that the version's state admits (STATES). Given a disclosure
+    instead, the actions on the disclosure itself (upload, record the 批复 date …)."""
+    status = version.status if version is not None else None
+    disclosure = version.disclosure if version is not None else disclosure
+    return {
+        action
+        for action in Action
+        if (action not in STATES or status in STATES[action]) and allowed(user, action, disclosure)
+    }

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.http import content_disposition_header
 
 from . import access
-from .exporting.template import disclosure_template, template_filename
 from .forms import WorkbookUploadForm
 from .models import (
     AuditEntry,
@@ -32,6 +29,7 @@ from .models import (
 )
 from .admin_layouts import RegionForm
 from .security import client_ip
+from .services import downloads
 from .services.catalogs import glossary_for
 from .services.workflow import Actor, version_upload
 
@@ -39,7 +37,6 @@ admin.site.site_header = "部门决算公开平台 · 管理"
 admin.site.site_title = "部门决算公开平台"
 admin.site.index_title = "管理首页"
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -183,7 +180,7 @@ class DisclosureAdmin(admin.ModelAdmin):
     change_list_template = "admin/accounts_app/disclosure/change_list.html"
 
     def get_queryset(self, request):
-        return access.disclosures(request.user)
+        return Disclosure.objects.workable_by(access.scope_of(request.user))
 
     @admin.display(description="版本数")
     def version_count(self, obj):
@@ -207,13 +204,13 @@ class DisclosureAdmin(admin.ModelAdmin):
 
     def upload_view(self, request):
         scope = access.scope_of(request.user)
-        if not request.user.has_perm("accounts_app.add_version") or scope.role not in (access.Role.ADMIN, access.Role.ACCOUNTANT):
+        if not request.user.has_perm("accounts_app.add_version") or not scope.may(access.Action.UPLOAD):
             return TemplateResponse(request, "admin/accounts_app/upload_denied.html", status=403)
         form = WorkbookUploadForm(
             request.POST or None,
             request.FILES or None,
-            disclosures=access.disclosures(request.user),
-            departments=access.departments(request.user),
+            disclosures=Disclosure.objects.workable_by(scope),
+            departments=Department.objects.workable_by(scope),
             initial={"disclosure": request.GET.get("disclosure")},
         )
         context = {**self.admin_site.each_context(request), "title": "上传决算公开表", "form": form, "opts": self.model._meta}
@@ -236,10 +233,8 @@ class DisclosureAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/accounts_app/upload.html", context)
 
     def template_view(self, request, pk):
-        disclosure = get_object_or_404(access.disclosures(request.user), pk=pk)
-        response = HttpResponse(disclosure_template(disclosure), content_type=XLSX)
-        response["Content-Disposition"] = content_disposition_header(True, template_filename(disclosure))
-        return response
+        disclosure = get_object_or_404(Disclosure.objects.workable_by(access.scope_of(request.user)), pk=pk)
+        return downloads.blank_template(disclosure=disclosure).response()
 
 
 def outcome_context(outcome, disclosure) -> dict:
@@ -282,7 +277,7 @@ class VersionAdmin(ReadOnlyAdmin):
     inlines = [VersionTableInline, FindingInline]
 
     def get_queryset(self, request):
-        return access.versions(request.user)
+        return Version.objects.visible_to(access.scope_of(request.user))
 
 
 @admin.register(Membership)
@@ -301,4 +296,4 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_select_related = ("actor", "disclosure__department", "disclosure__unit", "disclosure__year", "version")
 
     def get_queryset(self, request):
-        return access.audit_entries(request.user)
+        return AuditEntry.objects.visible_to(access.scope_of(request.user))

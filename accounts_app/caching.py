@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import FileResponse, HttpResponse, HttpResponseNotModified
 
-from . import access
+from .models import Disclosure
 
 CACHE_SECONDS = 24 * 3600
 POINTER_SECONDS = 5
@@ -35,7 +35,7 @@ def current_version_id(pk: int, pointer: int | None = None) -> int | None:
     if pointer is None:
         pointer = cache.get(_pointer_key(pk))
     if pointer is None:
-        pointer = access.public_disclosures().filter(pk=pk).values_list("current_version_id", flat=True).first() or 0
+        pointer = Disclosure.objects.published().filter(pk=pk).values_list("current_version_id", flat=True).first() or 0
         cache.set(_pointer_key(pk), pointer, POINTER_SECONDS)
     return pointer or None
 

@@ -78,6 +78,8 @@ MESSAGES: dict[str, str] = {
     "performance.over_weight": "{table}{row}的得分{at}为 {found}，超过了分值 {expected}。",
     "performance.total": "{table}的总分：各项得分合计为 {expected}（资金 {funds} + 资金管理 {management} + 绩效指标 {indicators}），表中总分为 {found}，相差 {difference}。",
     "performance.total_weight": "{table}的总分分值：各项分值合计为 {expected}（资金 {funds} + 资金管理 {management} + 绩效指标 {indicators}），表中为 {found}。",
+    # 情况说明 against the figures
+    "narrative.contradiction": "情况说明“{where}”写明{name}为 {written}，与{source}（{expected}）不一致：“{excerpt}”",
 }
 
 

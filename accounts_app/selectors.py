@@ -1,14 +1,18 @@
-"""Reads for pages, exports and re-checks: a stored version back into a Dataset."""
+"""Reads for pages, exports and re-checks: a stored version back into a Dataset, and into
+the `Snapshot` every derived computation (checks, drafting, consistency, rendering) reads."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from dataclasses import fields as fields_of
 
 from django.db.models import Count, QuerySet
 
 from .dataset import Dataset, LineData, TableData
-from .models import Disclosure, Figure, Line, TableLayout, Version
+from .models import Disclosure, Figure, Line, Profile, TableLayoutEntry, Version
+from .snapshot import Evaluation, Fund, Indicator, Snapshot
+from .snapshot import Profile as ProfileData
 from . import caching
 from .specs import TableSet, get_table_set, specs_for_year
 
@@ -25,12 +29,11 @@ def table_set(key: str) -> TableSet:
 
 
 def _table_set_from_layout(key: str) -> TableSet | None:
-    layout = TableLayout.objects.filter(key=key).first()
-    if layout is None:
-        return None
-    entries = list(layout.entries.order_by("position"))
+    """The layout with its entries, in one query; None when there is none, or it lists no table."""
+    entries = list(TableLayoutEntry.objects.filter(layout__key=key).select_related("layout").order_by("position"))
     if not entries:
         return None
+    layout = entries[0].layout
     return TableSet(
         key=layout.key,
         name=layout.name,
@@ -77,6 +80,70 @@ def version_dataset(version: Version) -> Dataset:
         lines[line_id].values[column] = amount
         lines[line_id].cells[column] = cell
     return dataset
+
+
+def previous_version(version: Version) -> Version | None:
+    return version.disclosure.versions.filter(number__lt=version.number).order_by("-number").first()
+
+
+def last_year_published(disclosure: Disclosure) -> Version | None:
+    """The version on the public site for the same entity and kind one year earlier."""
+    return (
+        Version.objects.filter(
+            disclosure__department=disclosure.department,
+            disclosure__unit=disclosure.unit,
+            disclosure__kind=disclosure.kind,
+            disclosure__year__year=disclosure.year.year - 1,
+            status=Version.Status.PUBLISHED,
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+PROFILE_FIELDS = tuple(f.name for f in fields_of(ProfileData))
+
+
+def version_snapshot(version: Version, *, last_year: bool = True, texts: bool = True) -> Snapshot:
+    """Everything derived work needs about a version, in a fixed number of queries: its figures,
+    last year's published key figures, and (`last_year`) its figures; with `texts`, the facts,
+    written parts, 概况 and 绩效自评表 (a published page, whose 情况说明 is frozen, does without)."""
+    disclosure = version.disclosure
+    last = last_year_published(disclosure)
+    snapshot = Snapshot(
+        dataset=version_dataset(version),
+        kind=disclosure.kind,
+        summary=version.summary,
+        narrative_sections=version.narrative_sections,
+        last=Snapshot(dataset=version_dataset(last), kind=disclosure.kind, summary=last.summary) if last and last_year else None,
+        last_summary=last.summary if last else None,
+    )
+    if texts:
+        snapshot.outline = table_set(version.table_set).outline
+        try:
+            profile = version.profile
+        except Profile.DoesNotExist:
+            profile = None
+        snapshot.facts = {(f.key, f.code): f.value for f in version.facts.all()}
+        snapshot.written = {(w.section, w.field): w.text for w in version.written.all()}
+        snapshot.profile = ProfileData(**{name: getattr(profile, name) for name in PROFILE_FIELDS}) if profile else ProfileData()
+        snapshot.evaluations = version_evaluations(version)
+    return snapshot
+
+
+def version_evaluations(version: Version) -> list[Evaluation]:
+    """The 绩效自评表 of a version as typed rows, in three queries."""
+    found = []
+    for stored in version.evaluations.prefetch_related("funds", "indicators"):
+        data = {f.name: getattr(stored, f.name) for f in fields_of(Evaluation) if f.name not in ("funds", "indicators")}
+        found.append(
+            Evaluation(
+                **data,
+                funds=[Fund(**{f.name: getattr(row, f.name) for f in fields_of(Fund)}) for row in stored.funds.all()],
+                indicators=[Indicator(**{f.name: getattr(row, f.name) for f in fields_of(Indicator)}) for row in stored.indicators.all()],
+            )
+        )
+    return found
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""Reads of the public API: published versions only, scoped by `access.versions` like
-every page, each in a fixed number of queries whatever the size of the data."""
+"""Reads of the public API: published versions only, within what the user's scope reads
+(`Version.objects.visible_to`) like every page, each in a fixed number of queries whatever
+the size of the data."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ from django.db.models import Count, F, Q, QuerySet, Sum, Window
 
 from .. import access
 from ..models import Disclosure, Line, Version, VersionTable
-
-Status = Version.Status
 
 # Disclosure order of the lists: newest year first, then region, department, unit.
 LIST_ORDER = (
@@ -22,8 +21,8 @@ LIST_ORDER = (
 
 
 def published(user) -> QuerySet[Version]:
-    """Published versions the user may read: the public's share of `access.versions`."""
-    return access.versions(user).filter(status=Status.PUBLISHED)
+    """The published versions the user may read: the public's share of what they read."""
+    return Version.objects.visible_to(access.scope_of(user)).published()
 
 
 def current(user) -> QuerySet[Version]:

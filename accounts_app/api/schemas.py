@@ -13,9 +13,9 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import create_model
 
+from ..numbers import CENT
 from ..specs.key_figures import KEY_LABELS
 
-CENT = Decimal("0.01")
 AMOUNT = "金额（万元；数量类为个、人、辆等），两位小数的字符串，如 \"1085.68\"；null 表示“——”（不适用）"
 KIND = "类型：department 部门决算，unit 单位决算"
 UNIT = "单位名称；部门决算为 null"

@@ -7,79 +7,36 @@ its title down. Within one, every part is found by its label — 项目资金/�
 by the header labels of its own part, so the shifts between documents (the fund labels
 in column B here and C there, 情况说明 merged over other columns) do not matter.
 
-The result is one dict per table, shaped like services.narrative.evaluation_data():
+The result is one dict per table, as snapshot.Evaluation.from_data() takes it:
 printed 执行率 and 得分 are kept as data; checking.performance recomputes them.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from openpyxl.utils import get_column_letter
-
+from ..specs.performance import (
+    AMOUNTS,
+    FUND_COLUMNS,
+    GOAL_COLUMNS,
+    HEADINGS,
+    INDICATOR_COLUMNS,
+    INDICATOR_REQUIRED,
+    MANAGEMENT_COLUMNS,
+    PART_NAMES,
+    PARTS,
+    PROJECT,
+    TASK_COLUMNS,
+    TITLE_KINDS,
+    TITLE_PATTERN,
+)
 from . import cells
-from .cells import CellValueError, Mark
-from .problems import ERROR, Problem
+from .evaluation_sheet import NAME_KEYS, EvaluationSheet, Part, address, after_colon, fund_label, is_heading_label
+from .problems import Problem
 from .workbook import MAX_COLUMNS, MAX_ROWS, TITLE_ROWS, OpenedWorkbook
 
-PROJECT, OVERALL = "project", "overall"
-_TITLE = re.compile(r"(项目支出|部门整体支出|单位整体支出)绩效自评(?:情况)?表")
-_SPACES = re.compile(r"[ \t\u3000\xa0]+")
-CENT = Decimal("0.01")
-SCORE_LIMIT = Decimal("1000000")  # 分值, 得分 and 执行率 are stored with 8 digits
-AMOUNT_LIMIT = Decimal("100000000000000")  # 万元 amounts: 16 digits
-TABLE = "performance"
-
-# Part labels, compared as the start of a row's first text (label_key, no ordinal).
-NAME_KEYS = tuple(cells.label_key(label) for label in ("项目名称", "部门（单位）名称", "部门名称", "单位名称"))
-PARTS = {
-    "funds": ("项目资金", "部门整体支出情况", "部门整体支出", "单位整体支出情况", "单位整体支出"),
-    "management": ("资金管理情况",),
-    "goal": ("年度总体目标", "年度履职目标", "年度绩效目标"),
-    "tasks": ("年度主要任务",),
-    "indicators": ("绩效指标",),
-    "total": ("总分",),
-}
-PART_NAMES = {"funds": "项目资金", "indicators": "绩效指标"}
-
-# Header labels of each part: field -> labels a header cell starts with.
-FUND_COLUMNS = {
-    "initial_budget": ("年初预算数",),
-    "full_budget": ("全年预算数",),
-    "executed": ("全年执行数",),
-    "weight": ("分值",),
-    "rate": ("执行率",),
-    "score": ("得分",),
-}
-MANAGEMENT_COLUMNS = {"weight": ("分值",), "score": ("得分",), "reason": ("存在问题",)}
-GOAL_COLUMNS = {"goal_expected": ("预期目标",), "goal_actual": ("实际完成情况", "实际完成")}
-TASK_COLUMNS = {"name": ("任务名称",), "content": ("主要内容",), "result": ("实际完成情况", "完成情况")}
-INDICATOR_COLUMNS = {
-    "level1": ("一级指标",),
-    "level2": ("二级指标",),
-    "level3": ("三级指标",),
-    "target": ("年度指标值", "指标值"),
-    "actual": ("实际完成值", "实际值完成值", "实际值", "实际完成"),
-    "weight": ("分值",),
-    "score": ("得分",),
-    "deviation": ("偏差度",),
-    "reason": ("偏差原因",),
-}
-INDICATOR_REQUIRED = ("level3", "weight", "score")
-HEADINGS = {
-    "initial_budget": "年初预算数", "full_budget": "全年预算数", "executed": "全年执行数", "weight": "分值",
-    "rate": "执行率", "score": "得分", "level1": "一级指标", "level2": "二级指标", "level3": "三级指标",
-    "target": "年度指标值", "actual": "实际完成值", "deviation": "偏差度", "reason": "偏差原因分析及改进措施",
-    "label": "资金", "name": "项目名称", "department": "主管部门", "implementer": "实施单位",
-}
-# The model's max_length of each text (models.narrative).
-TEXT_LIMITS = {
-    "name": 200, "department": 200, "implementer": 200, "label": 100,
-    "level1": 100, "level2": 100, "level3": 200, "target": 200, "actual": 200, "deviation": 50,
-}
-AMOUNTS = ("initial_budget", "full_budget", "executed")
+_TITLE = re.compile(TITLE_PATTERN)
 GOAL_LABELS = tuple(cells.label_key(label) for label in (*PARTS["goal"], "预期目标", "实际完成情况"))
 
 
@@ -87,7 +44,7 @@ def kind_of(text: str) -> str | None:
     match = _TITLE.search(cells.label_key(text))
     if match is None:
         return None
-    return PROJECT if match.group(1) == "项目支出" else OVERALL
+    return TITLE_KINDS[match.group(1)]
 
 
 def title_rows(rows: list[tuple]) -> list[tuple[int, str]]:
@@ -137,148 +94,9 @@ def parse_sheet(sheet_name: str, rows: list[tuple]) -> tuple[list[dict], list[Pr
     return evaluations, problems
 
 
-def address(r: int, c: int) -> str:
-    """Zero-based indexes to an A1 reference."""
-    return f"{get_column_letter(c + 1)}{r + 1}"
+class EvaluationReader(EvaluationSheet):
+    """Reads the parts of one 绩效自评表 into plain data."""
 
-
-@dataclass
-class Part:
-    key: str
-    start: int  # the row holding the part's label
-    end: int  # the next part's row
-
-
-class EvaluationReader:
-    """One 绩效自评表: rows[start] is its title, rows[end] the next table's (or the end)."""
-
-    def __init__(self, sheet: str, rows: list[tuple], start: int, end: int, kind: str):
-        self.sheet = sheet
-        self.rows = rows
-        self.start = start
-        self.end = end
-        self.kind = kind
-        self.problems: list[Problem] = []
-        self.name = ""
-
-    # -- reporting ------------------------------------------------------------------------
-    def error(self, code: str, r: int | None = None, c: int | None = None, **params):
-        params.setdefault("name", self.name or "（未填名称）")
-        self.problems.append(
-            Problem(
-                ERROR,
-                code,
-                params,
-                sheet=self.sheet,
-                cell=address(r, c) if r is not None and c is not None else "",
-                table=TABLE,
-                row=self.name[:30],
-                column=str(params.get("column", ""))[:40],
-                expected=str(params.get("expected", "")),
-                found=str(params.get("found", "")),
-            )
-        )
-
-    @property
-    def failed(self) -> bool:
-        return any(p.is_error for p in self.problems)
-
-    # -- cells ----------------------------------------------------------------------------
-    def texts(self, r: int, first: int = 0, last: int = MAX_COLUMNS) -> list[tuple[int, str]]:
-        return [(c, t) for c, v in enumerate(self.rows[r][first:last], start=first) if (t := plain_text(v))]
-
-    def joined(self, r: int, first: int, last: int, skip: tuple[str, ...] = ()) -> str:
-        return " ".join(t for _, t in self.texts(r, first, last) if cells.label_key(t) not in skip)
-
-    def number(self, r: int, c: int | None, column: str, row: str, *, amount: bool = False) -> Decimal | None:
-        """A 分值/得分 (or, with amount, a 万元 amount); None for blank, "—" and "-"."""
-        if c is None or c >= len(self.rows[r]):
-            return None
-        limit = AMOUNT_LIMIT if amount else SCORE_LIMIT
-        return self.decimal(r, c, self.rows[r][c], column=column, row=row, expected="数字", limit=limit)
-
-    def rate(self, r: int, c: int | None, row: str) -> Decimal | None:
-        """执行率 in percent: "54.2 %", "54.2%" or 54.2 → 54.2."""
-        if c is None or c >= len(self.rows[r]):
-            return None
-        value = self.rows[r][c]
-        if isinstance(value, str) and cells.compact(value).endswith("%"):
-            value = cells.compact(value)[:-1]
-        parsed = self.decimal(r, c, value, column="执行率", row=row, expected="百分数（如 54.2%）", limit=SCORE_LIMIT)
-        return None if parsed is None else parsed.quantize(CENT, rounding=ROUND_HALF_UP)
-
-    def decimal(self, r: int, c: int, value, *, column: str, row: str, expected: str, limit: Decimal) -> Decimal | None:
-        try:
-            parsed, _ = cells.amount(value)
-        except CellValueError:
-            self.error("evaluation.bad_number", r, c, column=column, row=row, expected=expected, found=cells.text(self.rows[r][c]))
-            return None
-        if isinstance(parsed, Mark):
-            return None
-        if abs(parsed) >= limit:
-            self.error("evaluation.out_of_range", r, c, column=column, row=row, found=cells.text(self.rows[r][c]))
-            return None
-        return parsed
-
-    def checked_text(self, text: str, field: str, r: int, c: int | None) -> str:
-        limit = TEXT_LIMITS[field]
-        if len(text) > limit:
-            self.error(
-                "evaluation.text_too_long", r, c if c is not None else 0,
-                column=HEADINGS[field], length=len(text), limit=limit, found=text[:20] + "…",
-            )
-            return text[:limit]
-        return text
-
-    # -- finding the parts ----------------------------------------------------------------
-    def part_of(self, r: int) -> str | None:
-        """The part whose label opens row r (its first text), if any."""
-        texts = self.texts(r)
-        if not texts:
-            return None
-        key = cells.row_label_key(texts[0][1])
-        for part, labels in PARTS.items():
-            if any(key.startswith(cells.label_key(label)) for label in labels):
-                if part == "indicators" and key != "绩效指标":  # 绩效指标 alone, not an indicator named so
-                    continue
-                return part
-        if self.header_columns(r, INDICATOR_COLUMNS, required=INDICATOR_REQUIRED):
-            return "indicators"
-        return None
-
-    def parts(self) -> dict[str, Part]:
-        found: list[tuple[str, int]] = []
-        for r in range(self.start + 1, self.end):
-            part = self.part_of(r)
-            if part and not (found and found[-1][0] == part and part == "indicators"):
-                found.append((part, r))
-        parts = {}
-        for n, (key, r) in enumerate(found):
-            end = found[n + 1][1] if n + 1 < len(found) else self.end
-            parts.setdefault(key, Part(key, r, end))
-        return parts
-
-    def header_columns(self, r: int, labels: dict, required=()) -> dict[str, int] | None:
-        """field -> column of the header cells of row r; None when a required one is missing."""
-        found: dict[str, int] = {}
-        for c, text in self.texts(r):
-            key = cells.label_key(text)
-            for field, starts in labels.items():
-                if field not in found and any(key.startswith(cells.label_key(s)) for s in starts):
-                    found[field] = c
-                    break
-        if any(field not in found for field in required):
-            return None
-        return found
-
-    def find_header(self, part: Part, labels: dict, required) -> tuple[int, dict[str, int]] | None:
-        for r in range(part.start, min(part.end, part.start + 3)):
-            columns = self.header_columns(r, labels, required)
-            if columns:
-                return r, columns
-        return None
-
-    # -- the whole table --------------------------------------------------------------------
     def read(self) -> dict | None:
         parts = self.parts()
         heading_end = min((p.start for p in parts.values()), default=self.end)
@@ -321,8 +139,8 @@ class EvaluationReader:
                 )
                 if field is None or values[field]:
                     continue
-                value = _after_colon(text) or (texts[i + 1][1] if i + 1 < len(texts) else "")
-                if value and _is_heading_label(value):
+                value = after_colon(text) or (texts[i + 1][1] if i + 1 < len(texts) else "")
+                if value and is_heading_label(value):
                     value = ""
                 values[field] = self.checked_text(value, field, r, c)
         return values
@@ -338,7 +156,7 @@ class EvaluationReader:
         funds = []
         for r in range(header_row + 1, part.end):
             labels = [(c, t) for c, t in self.texts(r, 0, first_value) if cells.label_key(t) not in heading]
-            label = _fund_label(labels[-1][1]) if labels else ""
+            label = fund_label(labels[-1][1]) if labels else ""
             where = f"「{label}」行" if label else f"第 {r + 1} 行"
             row = {
                 field: (self.rate(r, c, where) if field == "rate" else self.number(r, c, HEADINGS[field], where, amount=field in AMOUNTS))
@@ -460,36 +278,3 @@ class EvaluationReader:
             "total_weight": self.number(r, columns["weight"], "分值", "总分行"),
             "total_score": self.number(r, columns["score"], "得分", "总分行"),
         }
-
-
-def plain_text(value) -> str:
-    """A cell's text as written (full-width punctuation kept, unlike cells.text): runs of
-    spaces collapsed; lines joined, with a space only between two Latin words."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    lines = [_SPACES.sub(" ", line).strip() for line in str(value).splitlines()]
-    text = ""
-    for line in filter(None, lines):
-        gap = " " if text and text[-1].isascii() and line[0].isascii() else ""
-        text += gap + line
-    return text
-
-
-def _after_colon(text: str) -> str:
-    """"项目名称：综合业务费" → "综合业务费"."""
-    for mark in ("：", ":"):
-        if mark in text:
-            return text.split(mark, 1)[1].strip()
-    return ""
-
-
-def _is_heading_label(text: str) -> bool:
-    key = cells.label_key(text)
-    return key.startswith(("主管部门", "实施单位", *NAME_KEYS))
-
-
-def _fund_label(text: str) -> str:
-    """"年度资金总额:" → "年度资金总额"."""
-    return text.rstrip(":：").strip()

@@ -43,25 +43,6 @@ class Problem:
             parts.append(f"单元格 {self.cell}")
         return " ".join(parts)
 
-    def finding(self, version):
-        """The stored form of this problem: a Finding of `version` (not saved)."""
-        from ..models import Finding
-
-        return Finding(
-            version=version,
-            severity=self.severity,
-            code=self.code,
-            message=self.message,
-            table=self.table,
-            row=self.row,
-            column=self.column,
-            sheet=self.sheet[:100],
-            cell=self.cell,
-            expected=self.expected[:100],
-            found=self.found[:100],
-            rule=self.rule[:200],
-        )
-
     def __str__(self) -> str:
         return f"{self.location}：{self.message}" if self.location else self.message
 

@@ -93,7 +93,7 @@ class ParseResult:
     dataset: Dataset
     problems: list[Problem]
     sheets: list[SheetReading] = field(default_factory=list)
-    evaluations: list[dict] = field(default_factory=list)  # 绩效自评表, shaped like evaluation_data()
+    evaluations: list[dict] = field(default_factory=list)  # 绩效自评表, as snapshot.Evaluation.from_data() takes them
 
     @property
     def errors(self) -> list[Problem]:

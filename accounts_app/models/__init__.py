@@ -1,6 +1,7 @@
 from .catalog import EconomicSubject, FunctionSubject
 from .disclosure import Disclosure, SheetMapping, Version
 from .figures import Figure, Finding, Line, VersionTable
+from .fitting import fit
 from .layout import TableLayout, TableLayoutEntry
 from .narrative import (
     ExtraSection,
@@ -16,6 +17,7 @@ from .organisation import Department, FiscalYear, Region, Unit
 from .workflow import AuditEntry, Comment, Membership, Notification
 
 __all__ = [
+    "fit",
     "AuditEntry",
     "Comment",
     "Membership",

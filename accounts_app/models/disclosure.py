@@ -1,10 +1,46 @@
 """A disclosure (entity × year × kind) and its versions. Nothing is overwritten:
-every upload is a new version, and versions are never deleted."""
+every upload is a new version, and versions are never deleted. Their queryset methods say
+once what is published and what a scope (access.Scope) reads or works on."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
-from .organisation import Department, FiscalYear, Unit
+from .organisation import Department, FiscalYear, Unit, covered
+
+
+class DisclosureQuerySet(models.QuerySet):
+    def published(self) -> "DisclosureQuerySet":
+        """What the public sees: the disclosures whose current version (the one last
+        published) is published, with what their lists show."""
+        return self.filter(current_version__status=Version.Status.PUBLISHED).select_related(
+            "department__region", "unit", "year", "current_version"
+        )
+
+    def workable_by(self, scope) -> "DisclosureQuerySet":
+        """What a scope prepares (填报人: its department's) or reviews (审核人: its
+        region's); all for 管理员. With the names every list of them shows."""
+        condition = covered(scope, "department")
+        disclosures = self.select_related("department__region", "unit", "year")
+        return disclosures if condition is None else disclosures.filter(condition)
+
+
+class VersionQuerySet(models.QuerySet):
+    def published(self) -> "VersionQuerySet":
+        return self.filter(status=Version.Status.PUBLISHED)
+
+    def visible_to(self, scope) -> "VersionQuerySet":
+        """What a scope may read: the published versions, and those of its organisation —
+        all for 填报人, from submission on for 审核人 (drafts are the department's own,
+        `scope.sees_drafts`), every one for 管理员. With the disclosure and its names,
+        which every page of a version shows."""
+        versions = self.select_related("disclosure__department__region", "disclosure__unit", "disclosure__year")
+        own = covered(scope, "disclosure__department")
+        if own is None:
+            return versions
+        if not scope.sees_drafts:
+            own &= ~Q(status__in=[Version.Status.DRAFT, Version.Status.DISCARDED])
+        return versions.filter(Q(status=Version.Status.PUBLISHED) | own)
 
 
 class Disclosure(models.Model):
@@ -38,6 +74,8 @@ class Disclosure(models.Model):
         editable=False,
         help_text="最近公开的版本；由公开操作设置。",
     )
+
+    objects = DisclosureQuerySet.as_manager()
 
     class Meta:
         verbose_name = "决算公开"
@@ -78,6 +116,11 @@ class Disclosure(models.Model):
     @property
     def region(self):
         return self.department.region
+
+    def has_published(self) -> bool:
+        """Was a version ever published? Then the next one is a correction (更正), which
+        must say what it corrects."""
+        return self.versions.published().exists()
 
 
 def upload_path(version: "Version", filename: str) -> str:
@@ -141,6 +184,8 @@ class Version(models.Model):
         "读取情况", default=list, blank=True, editable=False,
         help_text="导入时写入：每个工作表读作哪张表（本部门的表号和标题）、行数、数据个数、合计，或未读取的原因。",
     )
+
+    objects = VersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "版本"

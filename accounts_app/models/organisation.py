@@ -1,6 +1,14 @@
-"""Who publishes: regions (with their finance bureau), departments and their units."""
+"""Who publishes: regions (with their finance bureau), departments and their units; and
+which departments a user's scope covers, the rule every scoped queryset filters by.
+
+A scope is access.Scope (the user's role and organisation, from access.scope_of). The
+models sit below access, so their queryset methods take the scope, not the user."""
+
+from functools import reduce
+from operator import or_
 
 from django.db import models
+from django.db.models import Q
 
 from ..specs import DEFAULT_TABLE_SET
 
@@ -26,10 +34,60 @@ class Region(models.Model):
         return self.name
 
 
+# A scope's organisation: (the scope's field, the department's field that must equal it).
+# A 填报人's scope names a department, a 审核人's a region; a 管理员's covers all.
+ORGANISATION = (("department_id", "pk"), ("region_id", "region_id"))
+
+
+def _organisation(scope) -> tuple[str, int] | None:
+    """(department field, value) of a scope that covers some departments; None: none."""
+    for own, field in ORGANISATION:
+        value = getattr(scope, own)
+        if value is not None:
+            return field, value
+    return None
+
+
+def covered(scope, department: str = "") -> Q | None:
+    """A filter on the rows whose department the scope covers, `department` being the
+    lookup path from the rows to it ("" for departments themselves); None: all rows."""
+    if scope.is_admin:
+        return None
+    organisation = _organisation(scope)
+    if organisation is None:
+        return Q(pk__in=[])
+    field, value = organisation
+    return Q(**{"__".join(filter(None, (department, field))): value})
+
+
+def covers(scope, department: "Department") -> bool:
+    """`covered` for one department in hand."""
+    if scope.is_admin:
+        return True
+    organisation = _organisation(scope)
+    return organisation is not None and getattr(department, organisation[0]) == organisation[1]
+
+
+def covering(department: "Department", membership: str) -> Q:
+    """The other way round: a filter on the memberships (at the lookup path `membership`)
+    whose department or region is the department's. 管理员, who cover all, are not named."""
+    return reduce(or_, (Q(**{f"{membership}__{own}": getattr(department, field)}) for own, field in ORGANISATION))
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def workable_by(self, scope) -> "DepartmentQuerySet":
+        """The departments a scope works for (its own, its region's, or all), with their region."""
+        condition = covered(scope)
+        departments = self.select_related("region")
+        return departments if condition is None else departments.filter(condition)
+
+
 class Department(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments", verbose_name="行政区划")
     name = models.CharField("部门名称", max_length=200)
     code = models.CharField("部门编码", max_length=30, blank=True)
+
+    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "部门"

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from .disclosure import Disclosure, Version
-from .organisation import Department, Region
+from .organisation import Department, Region, covered
 
 
 class Membership(models.Model):
@@ -68,6 +68,17 @@ class Comment(models.Model):
         return self.text[:50]
 
 
+class AuditEntryQuerySet(models.QuerySet):
+    def visible_to(self, scope) -> "AuditEntryQuerySet":
+        """The log a scope (access.Scope) reads: 审核人 their region's, 管理员 all, the
+        others none (`scope.reads_audit_log`); with the names the log shows."""
+        entries = self.select_related("actor", "disclosure__department", "disclosure__unit", "disclosure__year", "version")
+        if not scope.reads_audit_log:
+            return entries.none()
+        condition = covered(scope, "disclosure__department")
+        return entries if condition is None else entries.filter(condition)
+
+
 class AuditEntry(models.Model):
     """Who did what, when and from where. Written by the services, never edited."""
 
@@ -95,6 +106,8 @@ class AuditEntry(models.Model):
         Version, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries", verbose_name="版本"
     )
     detail = models.TextField("内容", blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "操作日志"

@@ -1,5 +1,5 @@
 """Numbers that people type into the written parts of 情况说明, compared with the figures
-they name. "收入合计 400.00 万元" when 表01 says 373.64 is a contradiction: an error finding
+they name. "收入合计 400.00 万元" when 收入支出决算总表 says 373.64 is a contradiction: an error finding
 for the accountant (it keeps the version from being submitted) and for the reviewer.
 
 Only what is unambiguous is compared: an amount in 万元 (or a share in %) whose clause names a
@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from ..dataset import Dataset
-from ..specs import RowKind
-from ..specs.key_figures import key_figures
-from ..specs.tables.subject_tables import EXPENSE, GPB_EXPENSE, INCOME
+from ..numbers import money
+from ..numbers import share as ratio
+from ..specs import TOTAL_ROW, RowKind
+from ..specs.key_figures import NAMED, NAMED_CLASSES, NAMED_SOURCES, figure_value, key_figures
 
 CODE = "narrative.contradiction"
 TOLERANCE = Decimal("0.01")
@@ -44,48 +45,42 @@ class Contradiction:
     excerpt: str
 
 
-def _table_total(dataset: Dataset, key: str, column: str) -> Decimal | None:
-    table = dataset.get(key)
-    return table.value("total", column) if table else None
-
-
 def vocabulary(dataset: Dataset, facts: dict[tuple[str, str], Decimal]) -> list[Figure]:
-    """The figures a text may name, longest names first (so that 财政拨款收入 wins over 收入)."""
+    """The figures a text may name, longest names first (so that 财政拨款收入 wins over 收入);
+    each source said with the department's own table number."""
     found = key_figures(dataset)
-    income_total = found.get("income_total")
-    expense_total = found.get("expense_total")
-    gpb_total = _table_total(dataset, GPB_EXPENSE, "total")
     figures: list[Figure] = []
 
     def add(names, amount, source, whole=None):
         if amount is not None:
             figures.extend(Figure(name, amount, source, whole) for name in names)
 
-    add(("收、支总计", "收支总计", "收入总计"), found.get("income_grand"), "表01 收入总计")
-    add(("支出总计",), found.get("expense_grand"), "表01 支出总计")
-    add(("本年收入合计", "收入合计"), income_total, "表01 本年收入合计")
-    add(("本年支出合计", "支出合计"), expense_total, "表01 本年支出合计")
-    add(("财政拨款收入",), found.get("fiscal_income"), "表04 财政拨款收入合计", income_total)
-    add(("财政拨款支出",), found.get("fiscal_expense"), "表04 财政拨款支出合计", expense_total)
-    add(("一般公共预算财政拨款支出",), gpb_total, "表05 合计", expense_total)
-    add(("基本支出",), found.get("basic"), "表03 基本支出合计", expense_total)
-    add(("项目支出",), found.get("project"), "表03 项目支出合计", expense_total)
-    add(("“三公”经费", "三公经费", "\"三公\"经费"), found.get("three_public"), "表09 “三公”经费决算数")
+    def number_of(key: str) -> str:
+        table = dataset.get(key)
+        return dataset.label_of(table.spec.family) or f"「{table.title}」" if table else ""
+
+    values = {named.figure.key: figure_value(named.figure, dataset) for named in NAMED}
+    for named in NAMED:
+        whole = found.get(named.whole) if named.whole else None
+        add(named.names, values[named.figure.key], f"{number_of(named.figure.table)} {named.source}", whole)
     add(("机关运行经费",), facts.get(("operating_cost", "")), "补充数据 机关运行经费")
-    income = dataset.get(INCOME)
-    if income is not None:
-        for column in income.spec.blocks[0].columns:
-            if column.key != "total" and not income.is_blank("total", column.key):
-                add((column.label,), income.value("total", column.key), f"表02 {column.label}", income_total)
-    for key, whole in ((GPB_EXPENSE, gpb_total), (EXPENSE, expense_total)):
+    for key in NAMED_SOURCES:
+        table = dataset.get(key)
+        if table is None:
+            continue
+        for column in table.spec.blocks[0].value_columns:
+            if column.key != "total" and not table.is_blank(TOTAL_ROW, column.key):
+                add((column.label,), table.value(TOTAL_ROW, column.key), f"{number_of(key)} {column.label}", found.get("income_total"))
+    for key, whole_key in NAMED_CLASSES:
         table = dataset.get(key)
         if table is None or table.spec.row_kind is not RowKind.SUBJECT:
             continue
+        whole = values.get(whole_key, found.get(whole_key))
         for code, line in table.lines.items():
             if len(code) == 3 and line.label and not table.is_blank(code, "total"):
                 name = line.label.replace("（类）", "")
                 if not any(f.name == name for f in figures):
-                    add((name, name.removesuffix("支出") + "（类）支出"), table.value(code, "total"), f"{table.spec.title} {code}", whole)
+                    add((name, name.removesuffix("支出") + "（类）支出"), table.value(code, "total"), f"{number_of(key)} {code}", whole)
     return sorted(figures, key=lambda f: -len(f.name))
 
 
@@ -94,10 +89,6 @@ def _number(text: str) -> Decimal | None:
         return Decimal(re.sub(r"[,，\s]", "", text))
     except InvalidOperation:
         return None
-
-
-def _share(part: Decimal, whole: Decimal) -> Decimal:
-    return (part / whole * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def contradictions(text: str, figures: list[Figure]) -> list[Contradiction]:
@@ -123,9 +114,9 @@ def contradictions(text: str, figures: list[Figure]) -> list[Contradiction]:
             if AMOUNT.search(between):  # another amount stands between the name and this one
                 continue
             if abs(number - figure.amount) > TOLERANCE:
-                found.append(Contradiction(figure.name, f"{match.group('number')} 万元", f"{figure.amount:,.2f} 万元", figure.source, excerpt))
+                found.append(Contradiction(figure.name, f"{match.group('number')} 万元", f"{money(figure.amount)} 万元", figure.source, excerpt))
         elif figure.whole:
-            share = _share(figure.amount, figure.whole)
+            share = ratio(figure.amount, figure.whole)
             if abs(number - share) > SHARE_TOLERANCE:
                 found.append(Contradiction(f"{figure.name}占比", f"{match.group('number')}%", f"{share}%", figure.source, excerpt))
     return found

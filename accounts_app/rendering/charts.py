@@ -9,8 +9,8 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from ..dataset import Dataset
-from ..specs import TOTAL_ROW
-from ..specs.key_figures import KEY_LABELS
+from ..numbers import money
+from ..specs.key_figures import BY_KEY, CLASSES_WITH, EXPENSE_PARTS, INCOME_SOURCES_ABOVE, KEY_LABELS, TOTALS
 
 PALETTE = ("#9b1c1c", "#0b4f8a", "#c98a00", "#2f7d4f", "#6b3fa0", "#00838f", "#7a5c3e", "#52606d", "#d9480f", "#5c940d")
 FONT = 'font-family="Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"'
@@ -45,10 +45,6 @@ def _shares(rows: list[ChartRow]) -> list[ChartRow]:
     return rows
 
 
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f}"
-
-
 def donut(key: str, title: str, rows: list[ChartRow]) -> Chart:
     rows = _shares([row for row in rows if row.value > 0])
     if not rows:
@@ -69,12 +65,12 @@ def donut(key: str, title: str, rows: list[ChartRow]) -> Chart:
             large = 1 if sweep > math.pi else 0
             parts.append(
                 f'<path d="M{cx:.2f},{cy:.2f} L{x1:.2f},{y1:.2f} A{radius},{radius} 0 {large} 1 {x2:.2f},{y2:.2f} Z" '
-                f'fill="{colour}"><title>{escape(row.label)} {_money(row.value)}万元（{row.share}%）</title></path>'
+                f'fill="{colour}"><title>{escape(row.label)} {money(row.value)}万元（{row.share}%）</title></path>'
             )
         angle += sweep
     parts.append(f'<circle cx="{cx}" cy="{cy}" r="{inner}" fill="#fff"/>')
     parts.append(f'<text x="{cx}" y="{cy - 4}" text-anchor="middle" font-size="13" {FONT}>合计</text>')
-    parts.append(f'<text x="{cx}" y="{cy + 14}" text-anchor="middle" font-size="13" {FONT}>{_money(total)}</text>')
+    parts.append(f'<text x="{cx}" y="{cy + 14}" text-anchor="middle" font-size="13" {FONT}>{money(total)}</text>')
     legend = []
     for i, row in enumerate(rows):
         y = 20 + i * 22
@@ -113,10 +109,10 @@ def bars(key: str, title: str, rows: list[ChartRow], *, series: tuple[str, ...] 
             colour = PALETTE[index % len(PALETTE)]
             parts.append(
                 f'<rect x="{label_width}" y="{y}" width="{width:.1f}" height="{bar_height}" fill="{colour}">'
-                f"<title>{escape(label)} {escape(row.group)} {_money(row.value)}万元</title></rect>"
+                f"<title>{escape(label)} {escape(row.group)} {money(row.value)}万元</title></rect>"
             )
             parts.append(
-                f'<text x="{label_width + width + 4:.1f}" y="{y + 13}" font-size="11" {FONT}>{_money(row.value)}</text>'
+                f'<text x="{label_width + width + 4:.1f}" y="{y + 13}" font-size="11" {FONT}>{money(row.value)}</text>'
             )
             y += bar_height + 2
         y += gap
@@ -142,36 +138,37 @@ def bars(key: str, title: str, rows: list[ChartRow], *, series: tuple[str, ...] 
 
 
 def income_structure(dataset: Dataset) -> Chart:
-    """收入结构: the 收入 sources of 表01 (财政拨款, 事业收入 …)."""
-    table = dataset.get("income_expense")
+    """收入结构: the 收入 sources above 本年收入合计 (财政拨款, 事业收入 …)."""
+    total = BY_KEY[INCOME_SOURCES_ABOVE]
+    table = dataset.get(total.table)
     rows = []
     if table:
-        spec = table.spec
-        total = next(row for row in spec.blocks[0].rows if row.label == "本年收入合计")
-        for row in spec.blocks[0].rows:
-            if row.key == total.key:
+        block = table.spec.blocks[total.block]
+        stop = total.row_key(table.spec)
+        for row in block.rows:
+            if row.key == stop:
                 break
-            value = table.value(row.key, "amount")
+            value = table.value(row.key, total.column)
             if row.label and value:
                 rows.append(ChartRow(row.label.split("、", 1)[-1], value))
     return donut("income", "收入结构", rows)
 
 
 def expense_structure(dataset: Dataset) -> Chart:
-    """支出结构: 基本支出 and 项目支出 (表03 合计)."""
-    table = dataset.get("expense")
+    """支出结构: 基本支出 and 项目支出 (their 合计)."""
     rows = []
-    if table:
-        for column, label in (("basic", "基本支出"), ("project", "项目支出")):
-            value = table.value(TOTAL_ROW, column)
-            if value:
-                rows.append(ChartRow(label, value))
+    for key in EXPENSE_PARTS:
+        figure = BY_KEY[key]
+        table = dataset.get(figure.table)
+        value = table.value(figure.row_key(table.spec), figure.column) if table else None
+        if value:
+            rows.append(ChartRow(KEY_LABELS[key], value))
     return donut("expense", "支出结构", rows)
 
 
 def expense_by_class(dataset: Dataset) -> Chart:
-    """支出按功能分类 类 (表03 各类合计)."""
-    table = dataset.get("expense")
+    """支出按功能分类 类 (the 支出决算表's 类 rows)."""
+    table = dataset.get(BY_KEY[CLASSES_WITH].table)
     rows = []
     if table:
         for key, line in table.lines.items():
@@ -186,7 +183,7 @@ def totals_against_last_year(summary: dict, last_summary: dict | None, year: int
     if not last_summary:
         return Chart("totals", "收支总计与上年比较", "", [], empty_text="上年度决算未在本平台公开，暂无比较。")
     rows = []
-    for key in ("income_grand", "expense_grand"):
+    for key in TOTALS:
         for label_year, source in ((year - 1, last_summary), (year, summary)):
             if source.get(key) is not None:
                 rows.append(ChartRow(KEY_LABELS[key], Decimal(source[key]), group=f"{label_year}年度"))

@@ -8,9 +8,11 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
+from ..numbers import money
+
 
 def _amount(value) -> str:
-    return "" if value in (None, "") else f"{Decimal(value):,.2f}"
+    return "" if value in (None, "") else money(Decimal(value))
 
 
 class DisclosureTable(tables.Table):

@@ -14,8 +14,6 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..models import Version
-from .page import disclosure_content
 
 BASE_URL = "https://static.portal.invalid/"
 STATIC_PREFIX = BASE_URL + "static/"
@@ -43,9 +41,9 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": CONTENT_TYPES.get(path.suffix, "application/octet-stream")})
 
 
-def version_html(version: Version, *, draft: bool = False) -> str:
-    context = {**disclosure_content(version), "draft": draft, "static_base": STATIC_PREFIX}
-    return render_to_string("pdf/disclosure.html", context)
+def content_html(content: dict, *, draft: bool = False) -> str:
+    """The PDF's HTML from a disclosure's content (services.pages.disclosure_content)."""
+    return render_to_string("pdf/disclosure.html", {**content, "draft": draft, "static_base": STATIC_PREFIX})
 
 
 def html_pdf(html: str) -> bytes:
@@ -55,6 +53,3 @@ def html_pdf(html: str) -> bytes:
     document.metadata.modified = None
     return document.write_pdf()
 
-
-def version_pdf(version: Version, *, draft: bool = False) -> bytes:
-    return html_pdf(version_html(version, draft=draft))

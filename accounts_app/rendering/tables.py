@@ -9,6 +9,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from ..dataset import Dataset, TableData
+from ..numbers import money
 from ..specs import TableSpec
 from .layout import NOT_APPLICABLE_TEXT, BodyCell, BodyRow, HeaderCell, body_rows, column_numbers, header_cells
 
@@ -68,7 +69,7 @@ def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return f"{value:,.2f}"
+        return money(value)
     if isinstance(value, int):
         return f"{value:,}"
     return escape(value)

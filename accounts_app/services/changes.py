@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..dataset import Dataset
-from ..models import Disclosure, Version
 
 
 @dataclass
@@ -61,22 +60,3 @@ def dataset_changes(old: Dataset, new: Dataset) -> list[TableChanges]:
         if changes.changes:
             result.append(changes)
     return result
-
-
-def previous_version(version: Version) -> Version | None:
-    return version.disclosure.versions.filter(number__lt=version.number).order_by("-number").first()
-
-
-def last_year_published(disclosure: Disclosure) -> Version | None:
-    """The version on the public site for the same entity and kind one year earlier."""
-    return (
-        Version.objects.filter(
-            disclosure__department=disclosure.department,
-            disclosure__unit=disclosure.unit,
-            disclosure__kind=disclosure.kind,
-            disclosure__year__year=disclosure.year.year - 1,
-            status=Version.Status.PUBLISHED,
-        )
-        .order_by("-number")
-        .first()
-    )

@@ -114,8 +114,7 @@ def _publish_seed(disclosure, path: Path, accountant, reviewer) -> None:
     version = outcome.version
     narrative_path = SEEDS / f"narrative_{path.stem.removeprefix('seed_')}.json"
     if narrative_path.exists():  # 概况, extra facts and the written parts of 情况说明
-        narrative.apply_narrative_data(version, json.loads(narrative_path.read_text(encoding="utf-8")))
-        narrative.narrative_findings_refresh(version)
+        narrative.narrative_apply(version=version, data=json.loads(narrative_path.read_text(encoding="utf-8")))
     for finding in version.findings.filter(severity="warning"):
         workflow.warning_explain(finding, workflow.Actor(accountant), text="金额换算为万元时四舍五入产生的尾差。")
     workflow.version_submit(version, workflow.Actor(accountant))

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 
 from ..checking import check_dataset
-from ..checking.performance import evaluation_problems, performance_findings_refresh
 from ..dataset import Dataset
 from ..importing.problems import Problem, WorkbookRejected, sort_key
 from ..importing.reader import Expectation, SheetReading, parse_workbook
@@ -37,10 +36,13 @@ from ..models import (
     SheetMapping,
     Version,
     VersionTable,
+    fit,
 )
 from ..selectors import table_set
 from ..specs import RowKind
-from .narrative import copy_forward, store_evaluation
+from ..snapshot import Evaluation, Snapshot
+from .findings import derived_problems, finding_of
+from .narrative import Carried, copy_forward, evaluation_store
 
 
 @dataclass
@@ -66,18 +68,17 @@ class ImportOutcome:
 def expectation_for(disclosure: Disclosure) -> Expectation:
     """What the workbook should be, and what the department said its sheets are."""
     year = disclosure.year.year
-    functions = FunctionSubject.objects.for_year(year)
-    catalog_year = functions.values_list("year__year", flat=True).first()
+    functions = list(FunctionSubject.objects.for_year(year).values_list("code", "year__year"))  # one edition, one year
     return Expectation(
         entity_names=disclosure.accepted_names,
         entity_label=disclosure.entity_name,
         year=year,
         table_set=table_set(disclosure.region.table_set),
         known_codes={
-            RowKind.SUBJECT: set(functions.values_list("code", flat=True)),
+            RowKind.SUBJECT: {code for code, _ in functions},
             RowKind.ECONOMIC: set(EconomicSubject.objects.for_year(year).values_list("code", flat=True)),
         },
-        catalog_year=catalog_year,
+        catalog_year=functions[0][1] if functions else None,
         mapping=sheet_mapping(disclosure),
     )
 
@@ -100,15 +101,17 @@ def workbook_import(*, disclosure: Disclosure, data: bytes, filename: str, user=
         return ImportOutcome(version=None, problems=[rejected.problem])
     finally:
         opened.close()
-    names = [evaluation["name"] for evaluation in result.evaluations]
+    evaluations = [Evaluation.from_data(evaluation) for evaluation in result.evaluations]
     problems = sorted(result.problems + check_dataset(result.dataset), key=sort_key)
-    version = store_version(
+    version, derived = store_version(
         disclosure=disclosure, dataset=result.dataset, problems=problems, data=data, filename=filename, user=user,
-        evaluations=result.evaluations, reading=[sheet.as_dict() for sheet in result.sheets],
+        evaluations=evaluations, reading=[sheet.as_dict() for sheet in result.sheets],
     )
-    recomputed = [p for evaluation in result.evaluations for p in evaluation_problems(evaluation)]
     return ImportOutcome(
-        version=version, problems=sorted(problems + recomputed, key=sort_key), sheets=result.sheets, evaluations=names
+        version=version,
+        problems=sorted(problems + derived, key=sort_key),
+        sheets=result.sheets,
+        evaluations=[evaluation.name for evaluation in evaluations],
     )
 
 
@@ -120,38 +123,53 @@ def store_version(
     data: bytes,
     filename: str,
     user=None,
-    evaluations: Sequence[dict] = (),
+    evaluations: Sequence[Evaluation] = (),
     reading: Sequence[dict] = (),
-) -> Version:
-    """The figures, findings and 绩效自评表 of an accepted workbook as the next version."""
+) -> tuple[Version, list[Problem]]:
+    """The figures, findings and 绩效自评表 of an accepted workbook as the next version, with the
+    derived findings (services.findings) of what it holds and what it carries from the previous
+    one: a text carried forward is checked against the new figures. Returns the version and
+    those derived problems."""
     with transaction.atomic():
-        locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
-        previous = locked.versions.order_by("-number").first()
+        # the region (its table set) and the year (the upload's path) with the lock, which holds the disclosure only
+        locked = (
+            Disclosure.objects.select_related("department__region", "year").select_for_update(of=("self",)).get(pk=disclosure.pk)
+        )
+        # with the 概况 that copy_forward carries
+        previous = locked.versions.select_related("profile").order_by("-number").first()
         number = (previous.number if previous else 0) + 1
         version = Version(
             disclosure=locked,
             number=number,
             table_set=locked.region.table_set,
             created_by=user if user is not None and user.is_authenticated else None,
-            source_name=filename[:255],
+            source_name=fit(Version, "source_name", filename),
             source_sha256=hashlib.sha256(data).hexdigest(),
             source_size=len(data),
             reading=list(reading),
+            figure_count=sum(table.figure_count for table in dataset.tables.values()),
         )
         version.source_file.save(filename, ContentFile(data), save=False)
         try:
             version.save()
             store_figures(version, dataset)
             for position, evaluation in enumerate(evaluations):
-                store_evaluation(version, {**evaluation, "position": position})
-            if previous is not None:
-                copy_forward(previous, version, evaluations=not evaluations)
-            Finding.objects.bulk_create(p.finding(version) for p in problems)
-            performance_findings_refresh(version)
+                evaluation_store(version=version, evaluation=replace(evaluation, position=position))
+            carried = copy_forward(previous, version, evaluations=not evaluations) if previous is not None else Carried()
+            snapshot = Snapshot(
+                dataset=dataset,
+                kind=locked.kind,
+                outline=table_set(locked.region.table_set).outline,
+                facts=carried.facts,
+                written=carried.written,
+                evaluations=list(evaluations) or carried.evaluations,
+            )
+            derived = derived_problems(snapshot)
+            Finding.objects.bulk_create([finding_of(p, version) for p in (*problems, *derived)])
         except BaseException:
             version.source_file.delete(save=False)
             raise
-    return version
+    return version, derived
 
 
 def store_figures(version: Version, dataset: Dataset) -> None:
@@ -162,31 +180,33 @@ def store_figures(version: Version, dataset: Dataset) -> None:
             version=version,
             table=table.spec.key,
             position=table.position,
-            sheet_name=table.sheet[:100],
-            printed_title=table.printed_title[:200],
-            printed_label=table.printed_label[:30],
-            label=dataset.label_of(table.spec.family)[:30],
+            sheet_name=fit(VersionTable, "sheet_name", table.sheet),
+            printed_title=fit(VersionTable, "printed_title", table.printed_title),
+            printed_label=fit(VersionTable, "printed_label", table.printed_label),
+            label=fit(VersionTable, "label", dataset.label_of(table.spec.family)),
             numbered=table.numbered,
             form=table.form.key if table.form else "",
             order=order,
-            printed_entity=table.printed_entity[:200],
-            printed_unit=table.printed_unit[:20],
+            printed_entity=fit(VersionTable, "printed_entity", table.printed_entity),
+            printed_unit=fit(VersionTable, "printed_unit", table.printed_unit),
             note=table.note,
             figure_count=table.figure_count,
         )
         for order, table in enumerate(dataset.tables.values())
     )
-    version.figure_count = sum(table.figure_count for table in tables)
-    Version.objects.filter(pk=version.pk).update(figure_count=version.figure_count)
+    figure_count = sum(table.figure_count for table in tables)
+    if version.figure_count != figure_count:  # store_version saves it with the version
+        version.figure_count = figure_count
+        Version.objects.filter(pk=version.pk).update(figure_count=figure_count)
     line_rows = []
     for stored, table in zip(tables, dataset.tables.values()):
         for position, line in enumerate(table.lines.values()):
             line_rows.append(
-                (Line(table=stored, key=line.key, label=line.label[:200], position=position, sheet_row=line.sheet_row), line)
+                (Line(table_id=stored.pk, key=line.key, label=fit(Line, "label", line.label), position=position, sheet_row=line.sheet_row), line)
             )
     lines = Line.objects.bulk_create([line for line, _ in line_rows])
     Figure.objects.bulk_create(
-        Figure(line=stored, column=column, amount=amount, cell=data.cells.get(column, ""))
+        Figure(line_id=stored.pk, column=column, amount=amount, cell=data.cells.get(column, ""))
         for stored, (_, data) in zip(lines, line_rows)
         for column, amount in data.values.items()
     )

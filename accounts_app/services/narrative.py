@@ -6,11 +6,15 @@ caller checks the role (access.allowed), this module checks the state."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 
 from django.db import transaction
 
-from ..checking.performance import performance_findings_refresh  # noqa: F401  (the views call it from here)
+from ..narrative.consistency import CODE as CONTRADICTION
+from ..selectors import version_evaluations
+from ..snapshot import Evaluation
+from .findings import version_findings_refresh
 from ..models import (
     ExtraSection,
     Fact,
@@ -55,19 +59,21 @@ def written_of(version: Version) -> dict[tuple[str, str], str]:
     return {(w.section, w.field): w.text for w in version.written.all()}
 
 
-# -- saving from the forms ------------------------------------------------------------
+# -- saving from the forms: each write recomputes the derived findings ------------------
 
 
-def save_profile(version: Version, values: dict) -> Profile:
+def profile_save(*, version: Version, values: dict) -> Profile:
     require_editable(version)
-    profile = profile_of(version)
-    for name in PROFILE_FIELDS:
-        setattr(profile, name, values.get(name, getattr(profile, name)))
-    profile.save()
+    with transaction.atomic():
+        profile = profile_of(version)
+        for name in PROFILE_FIELDS:
+            setattr(profile, name, values.get(name, getattr(profile, name)))
+        profile.save()
+        version_findings_refresh(version=version)
     return profile
 
 
-def save_facts(version: Version, values: dict[tuple[str, str], Decimal | None]) -> None:
+def facts_save(*, version: Version, values: dict[tuple[str, str], Decimal | None]) -> None:
     """Set the given facts; None removes one (not entered). Facts not named stay."""
     require_editable(version)
     with transaction.atomic():
@@ -76,21 +82,25 @@ def save_facts(version: Version, values: dict[tuple[str, str], Decimal | None]) 
                 Fact.objects.filter(version=version, key=key, code=code).delete()
             else:
                 Fact.objects.update_or_create(version=version, key=key, code=code, defaults={"value": value})
+        version_findings_refresh(version=version)
 
 
-def save_written(version: Version, values: dict[tuple[str, str], str]) -> None:
-    """Set the written parts of 情况说明; an empty text removes one."""
+def written_save(*, version: Version, values: dict[tuple[str, str], str]) -> list[Finding]:
+    """Set the written parts of 情况说明 (an empty text removes one); returns the contradictions
+    with the figures now found."""
     require_editable(version)
     with transaction.atomic():
-        for (section, field), text in values.items():
+        for (section, part), text in values.items():
             text = text.strip()
             if text:
-                WrittenText.objects.update_or_create(version=version, section=section, field=field, defaults={"text": text})
+                WrittenText.objects.update_or_create(version=version, section=section, field=part, defaults={"text": text})
             else:
-                WrittenText.objects.filter(version=version, section=section, field=field).delete()
+                WrittenText.objects.filter(version=version, section=section, field=part).delete()
+        found = version_findings_refresh(version=version)
+    return [finding for finding in found if finding.code == CONTRADICTION]
 
 
-def save_extra_sections(version: Version, sections: list[dict]) -> None:
+def extra_sections_save(*, version: Version, sections: list[dict]) -> None:
     """Replace the optional sections with `sections` ([{title, body, table}], in order)."""
     require_editable(version)
     with transaction.atomic():
@@ -101,10 +111,43 @@ def save_extra_sections(version: Version, sections: list[dict]) -> None:
         )
 
 
+def evaluation_save(*, version: Version, form, formsets) -> PerformanceEvaluation:
+    """A 绩效自评表 edited in its form, with its 资金 and 指标 rows (formsets of that form)."""
+    require_editable(version)
+    with transaction.atomic():
+        evaluation = form.save()
+        for formset in formsets:
+            formset.instance = evaluation
+            rows = formset.save(commit=False)
+            for row in formset.deleted_objects:
+                row.delete()
+            for row in rows:
+                row.position = row.position if row.pk else formset.model.objects.filter(evaluation=evaluation).count()
+                row.save()
+        version_findings_refresh(version=version)
+    return evaluation
+
+
+def evaluation_delete(*, version: Version, evaluation: PerformanceEvaluation) -> None:
+    require_editable(version)
+    with transaction.atomic():
+        evaluation.delete()
+        version_findings_refresh(version=version)
+
+
 # -- carrying forward and plain data -----------------------------------------------------
 
 
-def copy_forward(previous: Version, new: Version, *, evaluations: bool = True) -> None:
+@dataclass
+class Carried:
+    """What a new version starts with from the previous one, as the derived findings read it."""
+
+    facts: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    written: dict[tuple[str, str], str] = field(default_factory=dict)
+    evaluations: list[Evaluation] = field(default_factory=list)
+
+
+def copy_forward(previous: Version, new: Version, *, evaluations: bool = True) -> Carried:
     """Start `new` with everything written for `previous` (inside the import's transaction).
     `evaluations=False` when the new workbook brought its own 绩效自评表."""
     try:
@@ -113,63 +156,45 @@ def copy_forward(previous: Version, new: Version, *, evaluations: bool = True) -
         pass
     else:
         Profile.objects.create(version=new, **{name: getattr(profile, name) for name in PROFILE_FIELDS})
-    Fact.objects.bulk_create(Fact(version=new, key=f.key, code=f.code, value=f.value) for f in previous.facts.all())
-    WrittenText.objects.bulk_create(
-        WrittenText(version=new, section=w.section, field=w.field, text=w.text) for w in previous.written.all()
-    )
+    facts = list(previous.facts.all())
+    Fact.objects.bulk_create(Fact(version=new, key=f.key, code=f.code, value=f.value) for f in facts)
+    written = list(previous.written.all())
+    WrittenText.objects.bulk_create(WrittenText(version=new, section=w.section, field=w.field, text=w.text) for w in written)
     ExtraSection.objects.bulk_create(
         ExtraSection(version=new, position=s.position, title=s.title, body=s.body, table=s.table)
         for s in previous.extra_sections.all()
     )
-    if evaluations:
-        for evaluation in previous.evaluations.prefetch_related("funds", "indicators"):
-            store_evaluation(new, evaluation_data(evaluation))
+    carried = version_evaluations(previous) if evaluations else []
+    for evaluation in carried:
+        evaluation_store(version=new, evaluation=evaluation)
+    return Carried(
+        facts={(f.key, f.code): f.value for f in facts},
+        written={(w.section, w.field): w.text for w in written},
+        evaluations=carried,
+    )
 
 
-EVALUATION_FIELDS = (
-    "kind", "position", "name", "department", "implementer", "goal_expected", "goal_actual",
-    "tasks", "total_weight", "total_score", "sheet",
-)
-FUND_FIELDS = ("position", "label", "initial_budget", "full_budget", "executed", "weight", "rate", "score", "cell")
-INDICATOR_FIELDS = (
-    "position", "group", "level1", "level2", "level3", "target", "actual", "weight", "score", "deviation", "reason", "cell",
-)
+_ROWS = ("funds", "indicators", "pk")
 
 
-def evaluation_data(evaluation: PerformanceEvaluation) -> dict:
-    return {
-        **{name: getattr(evaluation, name) for name in EVALUATION_FIELDS},
-        "funds": [{name: getattr(f, name) for name in FUND_FIELDS} for f in evaluation.funds.all()],
-        "indicators": [{name: getattr(i, name) for name in INDICATOR_FIELDS} for i in evaluation.indicators.all()],
-    }
-
-
-def _decimal(value):
-    return None if value is None or value == "" else Decimal(str(value))
-
-
-def store_evaluation(version: Version, data: dict) -> PerformanceEvaluation:
-    """One 绩效自评表 from a dict shaped like evaluation_data()."""
-    decimals = {"total_weight", "total_score", "initial_budget", "full_budget", "executed", "weight", "rate", "score"}
-
-    def clean(row: dict, names) -> dict:
-        return {n: (_decimal(row.get(n)) if n in decimals else row.get(n, "")) for n in names if n in row}
-
-    evaluation = PerformanceEvaluation.objects.create(version=version, **clean(data, EVALUATION_FIELDS))
+def evaluation_store(*, version: Version, evaluation: Evaluation) -> PerformanceEvaluation:
+    """One 绩效自评表 stored with `version`, its rows in their order."""
+    stored = PerformanceEvaluation.objects.create(
+        version=version, **{f.name: getattr(evaluation, f.name) for f in fields(Evaluation) if f.name not in _ROWS}
+    )
     PerformanceFund.objects.bulk_create(
-        PerformanceFund(evaluation=evaluation, **{"position": i, **clean(row, FUND_FIELDS)}) for i, row in enumerate(data.get("funds", ()))
+        PerformanceFund(evaluation=stored, **{**asdict(row), "position": i}) for i, row in enumerate(evaluation.funds)
     )
     PerformanceIndicator.objects.bulk_create(
-        PerformanceIndicator(evaluation=evaluation, **{"position": i, **clean(row, INDICATOR_FIELDS)})
-        for i, row in enumerate(data.get("indicators", ()))
+        PerformanceIndicator(evaluation=stored, **{**asdict(row), "position": i}) for i, row in enumerate(evaluation.indicators)
     )
-    return evaluation
+    return stored
 
 
-def apply_narrative_data(version: Version, data: dict) -> None:
+def narrative_apply(*, version: Version, data: dict) -> None:
     """Load a narrative given as plain data (the seed narratives in tests/fixtures/seeds,
     the demo): {profile: {...}, facts: [{key, code, value}], written: [{section, field,
-    text}], extra_sections: [{title, body, table}], evaluations: [evaluation_data …]}.
+    text}], extra_sections: [{title, body, table}], evaluations: [snapshot.Evaluation as data …]}.
     Each part given replaces the version's."""
     require_editable(version)
     with transaction.atomic():
@@ -187,47 +212,9 @@ def apply_narrative_data(version: Version, data: dict) -> None:
                 WrittenText(version=version, section=w["section"], field=w["field"], text=w["text"]) for w in data["written"]
             )
         if "extra_sections" in data:
-            save_extra_sections(version, data["extra_sections"])
+            extra_sections_save(version=version, sections=data["extra_sections"])
         if "evaluations" in data:
             version.evaluations.all().delete()
             for i, evaluation in enumerate(data["evaluations"]):
-                store_evaluation(version, {"position": i, **evaluation})
-            performance_findings_refresh(version)
-
-
-# -- findings ----------------------------------------------------------------------------
-
-
-def narrative_findings_refresh(version: Version, labels: dict[tuple[str, str], str] | None = None) -> list[Finding]:
-    """Compare what is written in 情况说明 with the figures (narrative.consistency) and
-    store the contradictions as error findings, replacing the previous ones."""
-    from ..narrative.consistency import CODE, contradictions, vocabulary
-    from ..selectors import version_dataset
-
-    figures = vocabulary(version_dataset(version), facts_of(version))
-    labels = labels or {}
-    findings = []
-    for (section, field), text in sorted(written_of(version).items()):
-        where = labels.get((section, field), f"{section}·{field}")
-        for found in contradictions(text, figures):
-            findings.append(
-                Finding(
-                    version=version,
-                    severity=Finding.Severity.ERROR,
-                    code=CODE,
-                    message=(
-                        f"情况说明“{where}”写明{found.name}为 {found.written}，"
-                        f"与{found.source}（{found.expected}）不一致：“{found.excerpt}”"
-                    ),
-                    table="narrative",
-                    row=section[:30],
-                    column=field[:40],
-                    expected=found.expected[:100],
-                    found=found.written[:100],
-                    rule="情况说明中的金额和比例应与决算表、补充数据一致",
-                )
-            )
-    with transaction.atomic():
-        version.findings.filter(code=CODE).delete()
-        Finding.objects.bulk_create(findings)
-    return findings
+                evaluation_store(version=version, evaluation=Evaluation.from_data({"position": i, **evaluation}))
+        version_findings_refresh(version=version)

@@ -9,7 +9,14 @@ from django.core.files.base import ContentFile
 
 from .. import caching
 from ..models import Version
-from ..rendering.pdf import version_pdf
+from ..rendering.pdf import content_html, html_pdf
+from .downloads import file_stem
+from .pages import disclosure_content
+
+
+def version_pdf(version: Version, *, draft: bool = False) -> bytes:
+    """The version's PDF, marked 草稿 when `draft`."""
+    return html_pdf(content_html(disclosure_content(version), draft=draft))
 
 
 def version_pdf_store(version: Version) -> Version:
@@ -24,5 +31,4 @@ def version_pdf_store(version: Version) -> Version:
 
 
 def pdf_filename(version: Version) -> str:
-    d = version.disclosure
-    return f"{d.year.year}年度{d.entity_name}{d.get_kind_display()}-第{version.number}版.pdf"
+    return f"{file_stem(version)}.pdf"

@@ -18,8 +18,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import caching
-from ..models import AuditEntry, Comment, Disclosure, Finding, Membership, Notification, SheetMapping, Version
+from ..models import AuditEntry, Comment, Disclosure, Finding, Membership, Notification, SheetMapping, Version, fit
+from ..models.organisation import covering
 from ..narrative.drafting import draft_sections, sections_to_data
+from ..selectors import version_snapshot
+from .findings import version_findings_refresh
 from ..selectors import version_dataset
 from ..specs.key_figures import key_figures
 from .imports import ImportOutcome, workbook_import
@@ -53,16 +56,19 @@ def audit(actor: Actor, action: str, disclosure: Disclosure, version: Version | 
 # -- who hears about it ----------------------------------------------------------------
 
 
-def _accountants(disclosure: Disclosure):
+def _covering(disclosure: Disclosure, role: str):
+    """The active users of `role` whose organisation covers the disclosure."""
     return get_user_model().objects.filter(
-        is_active=True, membership__role=Membership.Role.ACCOUNTANT, membership__department_id=disclosure.department_id
+        covering(disclosure.department, "membership"), is_active=True, membership__role=role
     )
+
+
+def _accountants(disclosure: Disclosure):
+    return _covering(disclosure, Membership.Role.ACCOUNTANT)
 
 
 def _reviewers(disclosure: Disclosure):
-    return get_user_model().objects.filter(
-        is_active=True, membership__role=Membership.Role.REVIEWER, membership__region_id=disclosure.department.region_id
-    )
+    return _covering(disclosure, Membership.Role.REVIEWER)
 
 
 def notify(recipients, version: Version, message: str) -> None:
@@ -94,7 +100,7 @@ def version_upload(*, disclosure: Disclosure, data: bytes, filename: str, actor:
     cannot be opened safely stores nothing and logs nothing."""
     outcome = workbook_import(disclosure=disclosure, data=data, filename=filename, user=actor.user)
     if outcome.accepted:
-        published = disclosure.versions.filter(status=Status.PUBLISHED).exists()
+        published = disclosure.has_published()
         detail = f"上传第 {outcome.version.number} 版（{filename}）" + ("，用于更正已公开的决算" if published else "")
         audit(actor, Action.UPLOAD, disclosure, outcome.version, detail)
     return outcome
@@ -110,7 +116,7 @@ def version_remap(*, version: Version, choices: dict[str, str], actor: Actor) ->
         disclosure = version.disclosure
         for sheet, table in choices.items():
             SheetMapping.objects.update_or_create(
-                department=disclosure.department, sheet_name=sheet[:100], defaults={"table": table, "created_by": actor.user}
+                department=disclosure.department, sheet_name=fit(SheetMapping, "sheet_name", sheet), defaults={"table": table, "created_by": actor.user}
             )
         named = "；".join(f"工作表「{sheet}」{'→ ' + table if table else '不是公开表'}" for sheet, table in choices.items())
         audit(actor, Action.MAP, disclosure, version, f"指定：{named}")
@@ -138,27 +144,45 @@ def _discard(version: Version, actor: Actor, why: str) -> None:
     audit(actor, Action.DISCARD, version.disclosure, version, f"作废第 {version.number} 版" + (f"（{why}）" if why else ""))
 
 
-@transaction.atomic
 def version_submit(version: Version, actor: Actor, *, correction_note: str = "") -> Version:
-    version = _locked(version)
-    _require(version, Status.DRAFT, Status.RETURNED)
+    """Submit for review. Under the row lock the derived findings are recomputed first, so a
+    version is never submitted on stale ones; a refusal keeps what was found (the accountant
+    sees it), and changes nothing else."""
+    with transaction.atomic():
+        version = _locked(version)
+        _require(version, Status.DRAFT, Status.RETURNED)
+        version_findings_refresh(version=version)
+        refusal = _submission_refusal(version, correction_note)
+        if refusal is None:
+            _submit(version, actor)
+    if refusal is not None:
+        raise TransitionRefused(refusal)
+    return version
+
+
+def _submission_refusal(version: Version, correction_note: str) -> str | None:
+    """Why the version cannot be submitted (the first reason), or None; sets its correction note."""
     errors = version.findings.filter(severity=Finding.Severity.ERROR)
     in_text = errors.filter(code__startswith="narrative.").count()
     if errors.count() > in_text:
-        raise TransitionRefused(f"检查发现 {errors.count() - in_text} 处错误，须修改工作簿并重新上传后才能提交。")
+        return f"检查发现 {errors.count() - in_text} 处错误，须修改工作簿并重新上传后才能提交。"
     if in_text:
-        raise TransitionRefused(f"情况说明中有 {in_text} 处金额或比例与决算数据不一致，请在“文字部分”修改后再提交。")
+        return f"情况说明中有 {in_text} 处金额或比例与决算数据不一致，请在“文字部分”修改后再提交。"
     unexplained = version.findings.filter(severity=Finding.Severity.WARNING, explanation="").count()
     if unexplained:
-        raise TransitionRefused(f"还有 {unexplained} 条提示没有说明原因，请逐条说明后再提交。")
+        return f"还有 {unexplained} 条提示没有说明原因，请逐条说明后再提交。"
     disclosure = version.disclosure
-    if disclosure.versions.filter(status=Status.PUBLISHED).exists():
+    if disclosure.has_published():
         correction_note = correction_note.strip() or version.correction_note
         if not correction_note:
-            raise TransitionRefused("本决算已公开，此次为更正，须填写更正说明（更正了什么、为什么）。")
+            return "本决算已公开，此次为更正，须填写更正说明（更正了什么、为什么）。"
         version.correction_note = correction_note
     if disclosure.versions.filter(status__in=[Status.SUBMITTED, Status.APPROVED]).exclude(pk=version.pk).exists():
-        raise TransitionRefused("本决算已有一个版本在审核中，请等审核结束后再提交。")
+        return "本决算已有一个版本在审核中，请等审核结束后再提交。"
+    return None
+
+
+def _submit(version: Version, actor: Actor) -> None:
     version.status = Status.SUBMITTED
     version.submitted_at, version.submitted_by = timezone.now(), actor.user
     try:
@@ -166,9 +190,9 @@ def version_submit(version: Version, actor: Actor, *, correction_note: str = "")
             version.save()
     except IntegrityError:  # another version was submitted at the same moment
         raise TransitionRefused("本决算已有一个版本在审核中，请等审核结束后再提交。") from None
+    disclosure = version.disclosure
     audit(actor, Action.SUBMIT, disclosure, version, version.correction_note and f"更正说明：{version.correction_note}")
     notify(_reviewers(disclosure), version, f"{version}已提交审核")
-    return version
 
 
 @transaction.atomic
@@ -219,7 +243,7 @@ def _publish(version: Version, actor: Actor, now: datetime) -> Version:
     version.summary = {
         key: None if amount is None else str(amount) for key, amount in key_figures(version_dataset(version)).items()
     }
-    version.narrative_sections = sections_to_data(draft_sections(version))  # frozen with the figures
+    version.narrative_sections = sections_to_data(draft_sections(version_snapshot(version)))  # frozen with the figures
     version.save()
     version_pdf_store(version)
     disclosure = version.disclosure

@@ -39,6 +39,59 @@ KEY_FIGURES = (
     KeyFigure("three_public_budget", "“三公”经费预算", "three_public", "budget_total", row="total"),
 )
 KEY_LABELS = {figure.key: figure.label for figure in KEY_FIGURES}
+BY_KEY = {figure.key: figure for figure in KEY_FIGURES}
+
+# What the charts of a disclosure draw (rendering.charts), named by key figure:
+INCOME_SOURCES_ABOVE = "income_total"  # 收入结构: the labelled rows above this figure's row
+EXPENSE_PARTS = ("basic", "project")  # 支出结构
+CLASSES_WITH = "basic"  # 支出按功能分类（类）: the 类 rows of the table holding this figure
+TOTALS = ("income_grand", "expense_grand")  # 收支总计与上年比较
+# The region's comparison (one row per department) and a department's trend over the years.
+COMPARED = ("income_grand", "expense_grand", "fiscal_income", "basic", "project", "three_public")
+TRENDS = ("income_grand", "expense_grand", "three_public")  # one chart each; EXPENSE_PARTS side by side
+
+
+@dataclass(frozen=True)
+class Named:
+    """A figure 情况说明 may name: the words people write for it, where it is (a key figure, or
+    a cell by the same description), how the source is said, and the figure a share of it is of."""
+
+    names: tuple[str, ...]
+    figure: KeyFigure
+    source: str  # after the table's own number: “本年收入合计”
+    whole: str = ""  # the key figure a share of it is taken of
+
+
+# Longest names first is the reader's concern; the order here is the tables'.
+NAMED = (
+    Named(("收、支总计", "收支总计", "收入总计"), BY_KEY["income_grand"], "收入总计"),
+    Named(("支出总计",), BY_KEY["expense_grand"], "支出总计"),
+    Named(("本年收入合计", "收入合计"), BY_KEY["income_total"], "本年收入合计"),
+    Named(("本年支出合计", "支出合计"), BY_KEY["expense_total"], "本年支出合计"),
+    Named(("财政拨款收入",), BY_KEY["fiscal_income"], "财政拨款收入合计", whole="income_total"),
+    Named(("财政拨款支出",), BY_KEY["fiscal_expense"], "财政拨款支出合计", whole="expense_total"),
+    Named(
+        ("一般公共预算财政拨款支出",),
+        KeyFigure("gpb_total", "一般公共预算财政拨款支出", "gpb_expense", "total", row=TOTAL_ROW),
+        "合计",
+        whole="expense_total",
+    ),
+    Named(("基本支出",), BY_KEY["basic"], "基本支出合计", whole="expense_total"),
+    Named(("项目支出",), BY_KEY["project"], "项目支出合计", whole="expense_total"),
+    Named(("“三公”经费", "三公经费", "\"三公\"经费"), BY_KEY["three_public"], "“三公”经费决算数"),
+)
+# The tables whose 类 rows a text may name by the 类's name (the share taken of: their 合计's key figure).
+NAMED_CLASSES = (("gpb_expense", "gpb_total"), ("expense", "expense_total"))
+NAMED_SOURCES = ("income",)  # the table whose 合计 row columns (财政拨款收入, 事业收入 …) a text may name
+
+
+def figure_value(figure: KeyFigure, dataset) -> Decimal | None:
+    """The amount of a key figure in the dataset; None when the table or the cell is blank."""
+    table = dataset.get(figure.table)
+    if table is None:
+        return None
+    row = figure.row_key(table.spec)
+    return table.value(row, figure.column) if row is not None and not table.is_blank(row, figure.column) else None
 
 
 def key_figures(dataset) -> dict[str, Decimal | None]:

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django import template
 
+from ..numbers import money
+
 register = template.Library()
 
 
@@ -13,7 +15,7 @@ def amount(value):
     if value is None or value == "":
         return ""
     if isinstance(value, Decimal):
-        return f"{value:,.2f}"
+        return money(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return value
@@ -39,7 +41,4 @@ def get(mapping, key):
 @register.filter
 def section_heading(section) -> str:
     """“一、收入决算情况说明” for a section, “（一）总体情况” for a subsection."""
-    number = section.number or ""
-    if not number or number.startswith("（") or number[-1] in "、.．":
-        return f"{number}{section.title}"
-    return f"{number}、{section.title}"
+    return section.heading

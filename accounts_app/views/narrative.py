@@ -8,14 +8,14 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 
 from .. import access
 from ..access import Action
 from ..models import PerformanceEvaluation
 from ..narrative.drafting import section_fields, sections_for
-from ..narrative.forms import (
+from ..selectors import version_snapshot
+from ..narrative_forms import (
     EvaluationForm,
     ExtraSectionFormSet,
     FactsForm,
@@ -25,30 +25,20 @@ from ..narrative.forms import (
     WrittenForm,
 )
 from ..services import narrative
-from ..templatetags.portal import section_heading
 from .work import _version
 
 NARRATIVE_FINDINGS = ("narrative.", "performance.")
 
 
-def _refresh(version, pairs=None) -> list:
-    """Check the written parts against the figures; `pairs` (section_fields of the version)
-    when the caller has drafted already: which parts exist depends on the figures and facts,
-    not on what is written."""
-    pairs = section_fields(version) if pairs is None else pairs
-    labels = {(s.key, w.key): f"{section_heading(s)}·{w.label}" for s, w in pairs}
-    return narrative.narrative_findings_refresh(version, labels)
-
-
 def editing(view):
     """GET shows the page to whoever may see the version; POST needs Action.WRITE and an
-    editable version (草稿 or 退回)."""
+    editable version (草稿 or 退回): both as access.actions_available says."""
 
     @login_required
     @wraps(view)
     def wrapper(request, pk: int, *args, **kwargs):
         version = _version(request, pk, Action.VIEW)
-        can_write = version.status in narrative.EDITABLE and access.allowed(request.user, Action.WRITE, version.disclosure)
+        can_write = Action.WRITE in access.actions_available(user=request.user, version=version)
         if request.method == "POST":
             version = _version(request, pk, Action.WRITE)
             if not can_write:
@@ -66,12 +56,13 @@ def _page(request, version, can_write, template, **context):
 @editing
 def overview(request, version, can_write):
     findings = [f for f in version.findings.order_by("severity", "id") if f.code.startswith(NARRATIVE_FINDINGS)]
+    snapshot = version_snapshot(version)
     return _page(
         request, version, can_write, "work/narrative.html",
-        profile=narrative.profile_of(version),
-        sections=sections_for(version),
+        profile=snapshot.profile,
+        sections=sections_for(snapshot),
         extra_sections=version.extra_sections.all(),
-        evaluations=version.evaluations.all(),
+        evaluations=snapshot.evaluations,
         findings=findings,
     )
 
@@ -80,7 +71,7 @@ def overview(request, version, can_write):
 def profile_edit(request, version, can_write):
     form = ProfileForm(request.POST or None, instance=narrative.profile_of(version))
     if request.method == "POST" and form.is_valid():
-        narrative.save_profile(version, form.cleaned_data)
+        narrative.profile_save(version=version, values=form.cleaned_data)
         messages.success(request, "部门概况已保存。")
         return redirect("work:narrative", pk=version.pk)
     return _page(request, version, can_write, "work/narrative_form.html", form=form, title="第一部分 部门概况")
@@ -90,8 +81,7 @@ def profile_edit(request, version, can_write):
 def facts_edit(request, version, can_write):
     form = FactsForm(request.POST or None, version=version, initial_facts=narrative.facts_of(version))
     if request.method == "POST" and form.is_valid():
-        narrative.save_facts(version, form.facts())
-        _refresh(version)
+        narrative.facts_save(version=version, values=form.facts())
         messages.success(request, "补充数据已保存，情况说明已按新数据重新生成。")
         return redirect("work:narrative", pk=version.pk)
     return _page(request, version, can_write, "work/narrative_facts.html", form=form)
@@ -99,11 +89,9 @@ def facts_edit(request, version, can_write):
 
 @editing
 def text_edit(request, version, can_write):
-    pairs = section_fields(version)
-    form = WrittenForm(request.POST or None, pairs=pairs)
+    form = WrittenForm(request.POST or None, pairs=section_fields(version_snapshot(version)))
     if request.method == "POST" and form.is_valid():
-        narrative.save_written(version, form.texts())
-        found = _refresh(version, pairs)
+        found = narrative.written_save(version=version, values=form.texts())
         if found:
             messages.warning(request, f"已保存。填写内容中有 {len(found)} 处金额或比例与决算数据不一致，请修改后再提交。")
         else:
@@ -118,7 +106,7 @@ def sections_edit(request, version, can_write):
     if request.method == "POST" and formset.is_valid():
         kept = [form.cleaned_data for form in formset.forms if form.has_changed() or form.instance.pk]
         kept = [data for data in kept if data and not data.get("DELETE") and data.get("title")]
-        narrative.save_extra_sections(version, kept)
+        narrative.extra_sections_save(version=version, sections=kept)
         messages.success(request, "其他章节已保存。")
         return redirect("work:narrative", pk=version.pk)
     return _page(request, version, can_write, "work/narrative_sections.html", formset=formset)
@@ -134,17 +122,7 @@ def evaluation_edit(request, version, can_write, evaluation_pk: int | None = Non
     funds = FundFormSet(request.POST or None, instance=evaluation, prefix="funds")
     indicators = IndicatorFormSet(request.POST or None, instance=evaluation, prefix="indicators")
     if request.method == "POST" and form.is_valid() and funds.is_valid() and indicators.is_valid():
-        with transaction.atomic():
-            evaluation = form.save()
-            for formset in (funds, indicators):
-                formset.instance = evaluation
-                rows = formset.save(commit=False)
-                for row in formset.deleted_objects:
-                    row.delete()
-                for row in rows:
-                    row.position = row.position if row.pk else formset.model.objects.filter(evaluation=evaluation).count()
-                    row.save()
-        narrative.performance_findings_refresh(version)
+        evaluation = narrative.evaluation_save(version=version, form=form, formsets=(funds, indicators))
         messages.success(request, f"{evaluation.get_kind_display()}“{evaluation.name}”已保存。")
         return redirect("work:narrative", pk=version.pk)
     return _page(
@@ -157,7 +135,6 @@ def evaluation_edit(request, version, can_write, evaluation_pk: int | None = Non
 def evaluation_delete(request, version, can_write, evaluation_pk: int):
     evaluation = get_object_or_404(version.evaluations, pk=evaluation_pk)
     if request.method == "POST":
-        evaluation.delete()
-        narrative.performance_findings_refresh(version)
+        narrative.evaluation_delete(version=version, evaluation=evaluation)
         messages.success(request, f"已删除“{evaluation.name}”。")
     return redirect("work:narrative", pk=version.pk)

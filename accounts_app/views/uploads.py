@@ -6,19 +6,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from ..access import Action
-from ..exporting.template import disclosure_template, template_filename
 from ..forms import UploadForm
 from ..importing.reader import NOT_A_TABLE, Status
-from ..services import workflow
+from ..services import downloads, workflow
 from ..selectors import table_set as table_set_of
 from ..specs import specs_for_year
-from .work import XLSX, _disclosure, _version, actor, sheet_readings
+from .work import _disclosure, _version, actor, sheet_readings
 
 AUTO = "auto"  # the mapping choice: let the portal identify the sheet
 
@@ -60,7 +57,7 @@ def _table_choices(version) -> list[tuple[str, str]]:
 @login_required
 def sheets(request, pk: int):
     """The mapping step: each sheet with its first rows; the accountant says what it is."""
-    version = _version(request, pk, Action.UPLOAD)
+    version = _version(request, pk, Action.REMAP)
     readings = [r for r in sheet_readings(version) if r.status != Status.EVALUATION]
     choices = _table_choices(version)
     valid = {key for key, _ in choices}
@@ -95,7 +92,7 @@ def sheets(request, pk: int):
 @login_required
 @require_POST
 def discard(request, pk: int):
-    version = _version(request, pk, Action.UPLOAD)
+    version = _version(request, pk, Action.DISCARD)
     try:
         workflow.version_discard(version=version, actor=actor(request))
     except workflow.TransitionRefused as refused:
@@ -108,7 +105,4 @@ def discard(request, pk: int):
 @login_required
 def template(request, pk: int):
     """The blank workbook of the disclosure's table set, its year's catalog and its name."""
-    disclosure = _disclosure(request, pk, Action.UPLOAD)
-    response = HttpResponse(disclosure_template(disclosure), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, template_filename(disclosure))
-    return response
+    return downloads.blank_template(disclosure=_disclosure(request, pk, Action.UPLOAD)).response()

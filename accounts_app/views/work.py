@@ -1,5 +1,7 @@
-"""The workspace (工作台) of 填报人, 审核人 and 管理员. Thin: every lookup goes through
-`access` (scoping), every change through `services.workflow` (states, audit, notices)."""
+"""The workspace (工作台) of 填报人, 审核人 and 管理员. Thin: every lookup is scoped by
+the user's `access.scope_of` (the models' visible_to / workable_by), every button comes
+from `access.actions_available`, every change goes through `services.workflow` (states,
+audit, notices)."""
 
 from __future__ import annotations
 
@@ -16,23 +18,18 @@ from django.views.decorators.http import require_POST
 
 from .. import access
 from ..access import Action
-from ..exporting.xlsx import workbook_bytes
 from ..forms import UploadForm
 from ..importing.reader import SheetReading
 from ..importing.reader import Status as ReadStatus
-from ..models import Disclosure, Finding, Version
-from ..rendering.pdf import version_pdf
+from ..models import AuditEntry, Disclosure, Finding, Version
 from ..security import client_ip
 from ..rendering.tables import render_dataset
-from ..selectors import version_dataset
-from ..services import workflow
-from ..services.changes import dataset_changes, last_year_published, previous_version
+from ..selectors import last_year_published, previous_version, version_dataset
+from ..services import downloads, workflow
+from ..services.changes import dataset_changes
 from ..services.deadlines import deadline_counts, deadline_rows
-from ..services.pdfs import pdf_filename
-from ..selectors import table_set as table_set_of
-from ..specs import template_specs
+from ..services.pdfs import pdf_filename, version_pdf
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Status = Version.Status
 
 
@@ -42,7 +39,7 @@ def actor(request) -> workflow.Actor:
 
 def _version(request, pk: int, action: Action) -> Version:
     """The version if the user may see it (else 404) and take `action` on it (else 403)."""
-    version = get_object_or_404(access.versions(request.user), pk=pk)
+    version = get_object_or_404(Version.objects.visible_to(access.scope_of(request.user)), pk=pk)
     if not access.allowed(request.user, action, version.disclosure):
         raise PermissionDenied
     return version
@@ -54,7 +51,7 @@ def sheet_readings(version: Version) -> list[SheetReading]:
 
 
 def _disclosure(request, pk: int, action: Action) -> Disclosure:
-    disclosure = get_object_or_404(access.disclosures(request.user), pk=pk)
+    disclosure = get_object_or_404(Disclosure.objects.workable_by(access.scope_of(request.user)), pk=pk)
     if not access.allowed(request.user, action, disclosure):
         raise PermissionDenied
     return disclosure
@@ -91,19 +88,15 @@ def dashboard(request):
     scope = access.scope_of(request.user)
     if not scope.is_staff_role:
         return render(request, "work/no_role.html", status=403)
-    disclosures = access.disclosures(request.user).annotate(
-        version_count=Count("versions"),
-    )
-    queue = access.versions(request.user).filter(
-        status__in=[Status.SUBMITTED, Status.APPROVED], disclosure__in=access.disclosures(request.user)
-    )
-    rows = deadline_rows(access.disclosures(request.user)) if scope.role != access.Role.ACCOUNTANT else []
+    workable = Disclosure.objects.workable_by(scope)
+    queue = Version.objects.visible_to(scope).filter(status__in=[Status.SUBMITTED, Status.APPROVED], disclosure__in=workable)
+    rows = deadline_rows(workable) if scope.role != access.Role.ACCOUNTANT else []
     return render(
         request,
         "work/dashboard.html",
         {
             "scope": scope,
-            "disclosures": disclosures,
+            "disclosures": workable.annotate(version_count=Count("versions")),
             "queue": queue.order_by("submitted_at"),
             "deadline_rows": rows,
             "deadline_counts": deadline_counts(rows),
@@ -115,7 +108,7 @@ def dashboard(request):
 @login_required
 def disclosure_detail(request, pk: int):
     disclosure = _disclosure(request, pk, Action.VIEW)
-    all_versions = access.versions(request.user).filter(disclosure=disclosure)
+    all_versions = disclosure.versions.visible_to(access.scope_of(request.user))
     versions = all_versions.exclude(status=Status.DISCARDED).annotate(
         errors=Count("findings", filter=Q(findings__severity=Finding.Severity.ERROR)),
         warnings=Count("findings", filter=Q(findings__severity=Finding.Severity.WARNING)),
@@ -126,11 +119,10 @@ def disclosure_detail(request, pk: int):
         {
             "disclosure": disclosure,
             "versions": versions.order_by("-number"),
-            "can_upload": access.allowed(request.user, Action.UPLOAD, disclosure),
-            "can_set_date": access.allowed(request.user, Action.RECORD_APPROVAL, disclosure),
+            "actions": access.actions_available(user=request.user, disclosure=disclosure),
             "upload_form": UploadForm(),
             "date_form": ApprovalDateForm(initial={"approval_date": disclosure.approval_date}),
-            "has_published": disclosure.versions.filter(status=Status.PUBLISHED).exists(),
+            "has_published": disclosure.has_published(),
             "discarded": all_versions.filter(status=Status.DISCARDED).count(),
         },
     )
@@ -155,12 +147,11 @@ def version_detail(request, pk: int):
     disclosure = version.disclosure
     dataset = version_dataset(version)
     previous = previous_version(version)
-    previous = previous if previous and access.versions(request.user).filter(pk=previous.pk).exists() else None
+    visible = Version.objects.visible_to(access.scope_of(request.user))
+    previous = previous if previous and visible.filter(pk=previous.pk).exists() else None
     last_year = last_year_published(disclosure)
-    user = request.user
     sheets = sheet_readings(version)
     findings = list(version.findings.order_by("severity", "id"))  # listed below, and counted here
-    can_prepare = version.status in (Status.DRAFT, Status.RETURNED) and access.allowed(user, Action.UPLOAD, disclosure)
     return render(
         request,
         "work/version.html",
@@ -180,15 +171,8 @@ def version_detail(request, pk: int):
             "previous": previous,
             "changes_last_year": dataset_changes(version_dataset(last_year), dataset) if last_year else None,
             "last_year": last_year,
-            "can": {
-                "submit": version.status in (Status.DRAFT, Status.RETURNED) and access.allowed(user, Action.SUBMIT, disclosure),
-                "explain": version.status in (Status.DRAFT, Status.RETURNED) and access.allowed(user, Action.EXPLAIN, disclosure),
-                "review": version.status == Status.SUBMITTED and access.allowed(user, Action.APPROVE, disclosure),
-                "publish": version.status == Status.APPROVED and access.allowed(user, Action.PUBLISH, disclosure),
-                "comment": access.allowed(user, Action.COMMENT, disclosure),
-                "map": can_prepare,
-            },
-            "needs_correction_note": disclosure.versions.filter(status=Status.PUBLISHED).exclude(pk=version.pk).exists(),
+            "actions": access.actions_available(user=request.user, version=version),
+            "needs_correction_note": disclosure.has_published(),
             "return_form": ReturnForm(),
             "comment_form": CommentForm(),
             "publish_form": PublishForm(),
@@ -258,7 +242,8 @@ comment = transition_view(Action.COMMENT, _comment)
 @login_required
 @require_POST
 def explain(request, pk: int):
-    finding = get_object_or_404(Finding.objects.filter(version__in=access.versions(request.user)), pk=pk)
+    visible = Version.objects.visible_to(access.scope_of(request.user))
+    finding = get_object_or_404(Finding.objects.select_related("version__disclosure__department"), pk=pk, version__in=visible)
     if not access.allowed(request.user, Action.EXPLAIN, finding.version.disclosure):
         raise PermissionDenied
     try:
@@ -271,16 +256,7 @@ def explain(request, pk: int):
 @login_required
 def download_xlsx(request, pk: int):
     """The version's figures regenerated in the official layout (never the uploaded file)."""
-    version = _version(request, pk, Action.VIEW)
-    dataset = version_dataset(version)
-    table_set = table_set_of(version.table_set)
-    specs = template_specs(table_set, dataset.year)
-    specs += [t.spec for t in dataset.tables.values() if t.spec not in specs]
-    data = workbook_bytes(dataset, table_set, specs, version.disclosure.entity_name)
-    response = HttpResponse(data, content_type=XLSX)
-    name = f"{version.disclosure.year.year}年度{version.disclosure.entity_name}{version.disclosure.get_kind_display()}-第{version.number}版.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    return downloads.version_workbook(version=_version(request, pk, Action.VIEW)).response()
 
 
 @login_required
@@ -296,9 +272,9 @@ def draft_pdf(request, pk: int):
 @login_required
 def audit_log(request):
     scope = access.scope_of(request.user)
-    if scope.role not in (access.Role.ADMIN, access.Role.REVIEWER):
+    if not scope.reads_audit_log:
         raise PermissionDenied
-    entries = access.audit_entries(request.user)
+    entries = AuditEntry.objects.visible_to(scope)
     disclosure = request.GET.get("disclosure")
     if disclosure and disclosure.isdigit():
         entries = entries.filter(disclosure_id=int(disclosure))

@@ -78,7 +78,7 @@ def stored(seed: str, disclosure: Disclosure, user) -> Version:
     """A new draft of the disclosure holding the seed's figures, its warnings explained."""
     dataset = seed_dataset(seed, disclosure)
     data = json.dumps(load(seed)["tables"], ensure_ascii=False).encode()
-    version = store_version(
+    version, _ = store_version(
         disclosure=disclosure, dataset=dataset, problems=check_dataset(dataset), data=data, filename=f"seed_{seed}.xlsx"
     )
     for finding in version.findings.filter(severity=Finding.Severity.WARNING):

@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 
 from accounts_app.narrative.drafting import draft_sections
+from accounts_app.selectors import version_snapshot
 from accounts_app.services import workflow
-from accounts_app.services.narrative import apply_narrative_data
+from accounts_app.services.narrative import narrative_apply
 from tests.conftest import seed_workbook
 
 pytestmark = pytest.mark.django_db
@@ -151,8 +152,8 @@ def drafted(seed_disclosure, django_user_model):
         outcome = workflow.version_upload(disclosure=disclosure, data=path.read_bytes(), filename=path.name, actor=workflow.Actor(user))
         assert outcome.accepted, [str(p) for p in outcome.errors]
         narrative = json.loads((SEEDS / f"narrative_{seed}.json").read_text(encoding="utf-8"))
-        apply_narrative_data(outcome.version, {"facts": narrative["facts"]})  # the facts, no written text
-        return {section.key: section for section in draft_sections(outcome.version)}
+        narrative_apply(version=outcome.version, data={"facts": narrative["facts"]})  # the facts, no written text
+        return {section.key: section for section in draft_sections(version_snapshot(outcome.version))}
 
     return draft
 
@@ -194,12 +195,12 @@ def test_the_draft_reads_like_the_seed(drafted):
 
 def test_a_change_of_zero_reads_持平_and_a_written_reason_joins_its_paragraph(drafted, django_user_model):
     from accounts_app.models import Version
-    from accounts_app.services.narrative import save_facts, save_written
+    from accounts_app.services.narrative import facts_save, written_save
 
     sections = drafted("002")
     version = Version.objects.order_by("-pk").first()
-    save_facts(version, {("last_grand_total", ""): Decimal("1575.90")})
-    save_written(version, {("overview", "reason"): "收支规模与上年相同"})
-    overview = {s.key: s for s in draft_sections(version)}["overview"]
+    facts_save(version=version, values={("last_grand_total", ""): Decimal("1575.90")})
+    written_save(version=version, values={("overview", "reason"): "收支规模与上年相同"})
+    overview = {s.key: s for s in draft_sections(version_snapshot(version))}["overview"]
     assert overview.paragraphs[0] == "2023 年度收、支总计均为 1,575.90 万元。与上年度相比，收、支总计持平。主要原因是收支规模与上年相同。"
     assert sections["income"].paragraphs[0].startswith("2023 年度收入合计 1,575.90 万元。与上年度相比，收入合计增加 578.07 万元，增长 57.93%。")

@@ -17,9 +17,10 @@ from django.test import Client
 
 from accounts_app.importing import performance
 from accounts_app.models import Finding, Version
-from accounts_app.narrative.forms import EvaluationForm, FundFormSet, IndicatorFormSet
+from accounts_app.narrative_forms import EvaluationForm, FundFormSet, IndicatorFormSet
 from accounts_app.services import workflow
-from accounts_app.services.narrative import evaluation_data, performance_findings_refresh
+from accounts_app.selectors import version_evaluations
+from accounts_app.services.findings import version_findings_refresh
 from tests.conftest import FIXTURES, seed_workbook
 from tests.narrative.test_writing import explain_warnings, login, upload
 from tests.workflow.conftest import make_user
@@ -99,7 +100,7 @@ def transcribed() -> list[dict]:
 
 
 def stored(version) -> list[dict]:
-    """evaluation_data() of every evaluation, without positions, cells and sheets."""
+    """Every stored evaluation as plain data, without positions, cells and sheets."""
     drop = {"position", "cell", "sheet"}
 
     def strip(row: dict) -> dict:
@@ -107,7 +108,7 @@ def stored(version) -> list[dict]:
 
     return [
         {**strip(data), "funds": [strip(f) for f in data["funds"]], "indicators": [strip(i) for i in data["indicators"]]}
-        for data in (evaluation_data(e) for e in version.evaluations.prefetch_related("funds", "indicators"))
+        for data in (e.as_data() for e in version_evaluations(version))
     ]
 
 
@@ -374,7 +375,7 @@ def test_correcting_a_score_in_the_form_clears_its_finding_and_explanations_stay
     page = client.get(f"/work/versions/{version.pk}/narrative/").content.decode()
     assert "各项得分合计为 89.99" in page
 
-    performance_findings_refresh(version)  # idempotent
+    version_findings_refresh(version=version)  # idempotent
     assert version.findings.filter(code__startswith="performance.").count() == 2
 
 

@@ -27,9 +27,12 @@ from pathlib import Path
 
 import pytest
 
-from accounts_app.narrative.drafting import context_for, draft
+from accounts_app.narrative.context import context_of
+from accounts_app.narrative.drafting import draft
+from accounts_app.selectors import version_snapshot
 from accounts_app.services.imports import workbook_import
-from accounts_app.services.narrative import apply_narrative_data, narrative_findings_refresh
+from accounts_app.services.findings import version_findings_refresh
+from accounts_app.services.narrative import narrative_apply
 from tests.conftest import seed_workbook
 from tests.narrative.test_drafts import HEADING, WRITTEN, matches, normalize, numbers, section_text
 
@@ -95,8 +98,9 @@ def version(seed_disclosure):
     path = seed_workbook(SEED)
     outcome = workbook_import(disclosure=disclosure, data=path.read_bytes(), filename=path.name)
     assert outcome.accepted and outcome.errors == [], [str(p) for p in outcome.errors]
-    apply_narrative_data(outcome.version, json.loads(NARRATIVE.read_text(encoding="utf-8")))
-    assert narrative_findings_refresh(outcome.version) == []  # the written text contradicts no figure
+    narrative_apply(version=outcome.version, data=json.loads(NARRATIVE.read_text(encoding="utf-8")))
+    refreshed = version_findings_refresh(version=outcome.version)
+    assert [f.message for f in refreshed if f.code == "narrative.contradiction"] == []  # the written text contradicts no figure
     return outcome.version
 
 
@@ -128,7 +132,7 @@ def test_the_document_has_its_eleven_sections():
 
 
 def test_every_derivable_number_of_the_shanghai_text_is_in_the_draft(version):
-    ctx = context_for(version)
+    ctx = context_of(version_snapshot(version))
     seen, with_written = unmatched(draft(ctx))
     _, figures_only = unmatched(draft(dataclasses.replace(ctx, written={})))
     assert seen == 71
@@ -157,7 +161,7 @@ def test_the_narrative_fills_the_first_part_and_states_nothing_unknown(version):
 def test_the_draft_follows_the_documents_outline(version):
     """The region's table set names the newer order's outline: 七 三公, 八/九 funds, 十 预算绩效
     管理情况, 十一 其他重要事项 holding (一) 机关运行经费 (二) 政府采购 (三) 国有资产."""
-    sections = draft(context_for(version))
+    sections = draft(context_of(version_snapshot(version)))
     outline = [(s.number, s.title) for s in sections]
     assert outline[6:] == [
         ("七", "财政拨款“三公”经费支出决算情况说明"),
@@ -176,7 +180,7 @@ def test_the_draft_follows_the_documents_outline(version):
 
 
 def test_the_draft_says_what_the_document_says(version):
-    sections = by_key(draft(context_for(version)))
+    sections = by_key(draft(context_of(version_snapshot(version))))
     assert sections["overview"].paragraphs[0] == (
         "2024 年度收、支总计均为 307.82 万元。与上年度相比，收、支总计各增加 307.82 万元。主要原因是单位于 2024 年成立。"
     )

@@ -10,8 +10,9 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from accounts_app.models import Fact, Finding, GlossaryTerm, Version
+from accounts_app.models import Fact, Finding, GlossaryTerm, Version, WrittenText
 from accounts_app.narrative.drafting import section_fields
+from accounts_app.selectors import version_snapshot
 from accounts_app.services import workflow
 from tests.conftest import seed_workbook
 from tests.workflow.conftest import make_user
@@ -50,13 +51,51 @@ def upload(client, disclosure) -> Version:
 
 def overview_field(version) -> str:
     """The form field of the first written part of section 一 (收入支出决算总体情况)."""
-    section, written = next((s, w) for s, w in section_fields(version) if s.key == "overview")
+    section, written = next((s, w) for s, w in section_fields(version_snapshot(version)) if s.key == "overview")
     return f"{section.key}__{written.key}"
 
 
 def explain_warnings(version, user):
     for finding in version.findings.filter(severity="warning"):
         workflow.warning_explain(finding, workflow.Actor(user), text="万元换算尾差")
+
+
+def test_a_contradiction_carried_to_a_new_version_is_found_again_and_blocks_submission(seed000):
+    """Re-uploading the same workbook carries the written text to version 2: its contradiction
+    with the figures is found on version 2 too, and version 2 cannot be submitted."""
+    disclosure, accountant, _, _ = seed000
+    client = login(accountant)
+    first = upload(client, disclosure)
+    client.post(f"/work/versions/{first.pk}/narrative/text/", {overview_field(first): "本年收入合计 999.99 万元，主要是项目资金增加。"})
+    assert first.findings.filter(code="narrative.contradiction").count() == 1
+
+    second = upload(client, disclosure)
+    assert second.number == 2
+    [finding] = second.findings.filter(code="narrative.contradiction")
+    assert (finding.expected, finding.found) == ("373.64 万元", "999.99 万元")
+    explain_warnings(second, accountant)
+    refused = client.post(f"/work/versions/{second.pk}/submit/", follow=True).content.decode()
+    assert "情况说明中有 1 处金额或比例与决算数据不一致" in refused
+    second.refresh_from_db()
+    assert second.status == Version.Status.DRAFT
+
+
+def test_submission_checks_the_text_as_it_stands(seed000):
+    """A contradiction written by any path (here straight into the store, as no form would)
+    is found when the version is submitted, under the row lock, and refuses it."""
+    disclosure, accountant, _, _ = seed000
+    client = login(accountant)
+    version = upload(client, disclosure)
+    explain_warnings(version, accountant)
+    section, field = overview_field(version).split("__")
+    WrittenText.objects.create(version=version, section=section, field=field, text="收入合计 999.99 万元。")
+    assert not version.findings.filter(code="narrative.contradiction").exists()
+
+    refused = client.post(f"/work/versions/{version.pk}/submit/", follow=True).content.decode()
+    assert "情况说明中有 1 处金额或比例与决算数据不一致" in refused
+    version.refresh_from_db()
+    assert version.status == Version.Status.DRAFT
+    assert version.findings.filter(code="narrative.contradiction").count() == 1
 
 
 def test_a_contradicting_amount_in_the_reason_is_a_finding_that_blocks_submission(seed000):
@@ -71,8 +110,8 @@ def test_a_contradicting_amount_in_the_reason_is_a_finding_that_blocks_submissio
     [finding] = version.findings.filter(code="narrative.contradiction")
     assert finding.severity == Finding.Severity.ERROR
     assert (finding.expected, finding.found) == ("373.64 万元", "400.00 万元")
-    assert "收入合计" in finding.message and "表01" in finding.message
-    assert "与表01 本年收入合计（373.64 万元）不一致" in page  # on the 文字部分 page
+    assert "收入合计" in finding.message and "公开01表" in finding.message  # the workbook's own number
+    assert "与公开01表 本年收入合计（373.64 万元）不一致" in page  # on the 文字部分 page
 
     explain_warnings(version, accountant)
     refused = client.post(f"/work/versions/{version.pk}/submit/", follow=True).content.decode()

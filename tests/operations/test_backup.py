@@ -27,7 +27,7 @@ from tests.seeds.transcriptions import dataset
 def published_seed(disclosure, admin) -> Version:
     """Seed 000 stored as a draft (no findings), then submitted, approved and published."""
     path = seed_workbook("000")
-    version = store_version(
+    version, _ = store_version(
         disclosure=disclosure, dataset=dataset("000"), problems=[], data=path.read_bytes(), filename=path.name, user=admin
     )
     actor = workflow.Actor(admin, "10.0.0.1")

@@ -10,13 +10,8 @@ from django.core.management import call_command
 from accounts_app.checking import check_dataset
 from accounts_app.models import Disclosure, Region, Version
 from accounts_app.selectors import version_dataset
-from accounts_app.services.synthetic import (
-    ALREADY_GENERATED,
-    SyntheticRefused,
-    derivation,
-    seed_bases,
-    synthetic_generate,
-)
+from accounts_app.services.scaling import derivation
+from accounts_app.services.synthetic import ALREADY_GENERATED, SyntheticRefused, seed_bases, synthetic_generate
 from accounts_app.specs.key_figures import key_figures
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,8 @@ import pytest
 from django.core.management import call_command
 
 from accounts_app.models import Version
-from accounts_app.rendering.pdf import html_pdf, version_pdf
+from accounts_app.rendering.pdf import html_pdf
+from accounts_app.services.pdfs import version_pdf
 from accounts_app.specs import specs_for_year
 from tests.seeds.transcriptions import SEEDS, printed_figures
 

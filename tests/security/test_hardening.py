@@ -21,7 +21,8 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, reverse
 
 from accounts_app.models import Comment, Department, ExtraSection, Line, Membership, Profile, Version
-from accounts_app.rendering.pdf import version_html
+from accounts_app.rendering.pdf import content_html
+from accounts_app.services.pages import disclosure_content
 from tests.conftest import seed_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -327,7 +328,7 @@ def test_user_text_is_escaped_on_the_review_page(client, hostile_version, django
 
 @pytest.mark.django_db
 def test_user_text_is_escaped_in_the_pdf_html(hostile_version):
-    html = version_html(hostile_version)
+    html = content_html(disclosure_content(hostile_version))
     _assert_escaped(
         html,
         f"医疗保障局{ESCAPED_SCRIPT}",

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django import forms
 
-from ..models import ExtraSection, PerformanceEvaluation, PerformanceFund, PerformanceIndicator, Profile, Version
-from ..selectors import version_dataset
-from ..specs.facts import CODE_LISTS, FACTS, GROUPS
-from ..specs.tables.subject_tables import GPB_EXPENSE
+from .models import ExtraSection, PerformanceEvaluation, PerformanceFund, PerformanceIndicator, Profile, Version
+from .selectors import version_dataset
+from .specs.facts import CODE_LISTS, FACTS, GROUPS
+from .specs.tables.subject_tables import GPB_EXPENSE
 
 
 class LinesField(forms.CharField):

@@ -1,16 +1,16 @@
-"""Everything a published disclosure shows, gathered once for the web page and the PDF."""
+"""Everything a disclosure shows, gathered once for the web page and the PDF: the version's
+snapshot (read once, the 情况说明 drafted from it), rendered by the pure renderers."""
 
 from __future__ import annotations
 
 from ..models import FunctionSubject, Version
 from ..narrative.drafting import sections_for
-from ..services.catalogs import glossary_for
-from ..services.narrative import profile_of
-from ..selectors import version_dataset
-from ..services.changes import last_year_published
+from ..rendering.charts import disclosure_charts
+from ..rendering.tables import render_dataset
+from ..selectors import version_snapshot
 from ..specs import RowKind
-from .charts import disclosure_charts
-from .tables import render_dataset
+from .catalogs import glossary_for
+from .narrative import profile_of
 
 PARTS = (
     ("part-1", "第一部分", "部门概况"),
@@ -25,8 +25,9 @@ def disclosure_content(version: Version) -> dict:
     """The five parts of one version (概况, tables and charts, 情况说明 and other sections,
     名词解释, 附件), in a fixed number of queries."""
     disclosure = version.disclosure
-    dataset = version_dataset(version)
-    last_year = last_year_published(disclosure)
+    drafted = version.narrative_sections is None  # a draft compares with last year, and reads the texts
+    snapshot = version_snapshot(version, last_year=drafted, texts=drafted)
+    dataset = snapshot.dataset
     codes = {key for table in dataset.tables.values() if table.spec.row_kind is RowKind.SUBJECT for key in table.lines}
     subjects = list(FunctionSubject.objects.for_year(dataset.year).filter(code__in=codes).order_by("code"))
     return {
@@ -34,12 +35,11 @@ def disclosure_content(version: Version) -> dict:
         "version": version,
         "parts": PARTS,
         "tables": render_dataset(dataset),
-        "charts": disclosure_charts(dataset, version.summary, last_year.summary if last_year else None),
+        "charts": disclosure_charts(dataset, version.summary, snapshot.last_summary),
         "subjects": subjects,
         "glossary": glossary_for(dataset.year),
-        "last_year": last_year,
         "profile": profile_of(version),
-        "sections": sections_for(version),
+        "sections": sections_for(snapshot),
         "extra_sections": list(version.extra_sections.all()),
         "evaluations": list(version.evaluations.prefetch_related("funds", "indicators")),
     }

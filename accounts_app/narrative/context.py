@@ -1,0 +1,148 @@
+"""What a draft of 情况说明 reads (`Context`, from a version's `Snapshot`) and how a section is
+built (`Builder`): paragraphs, and the parts people write (`WrittenField`) merged where they end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..dataset import Dataset, TableData
+from ..snapshot import Snapshot
+from ..specs import TOTAL_ROW
+from ..specs.key_figures import key_figures
+from ..specs.outline import DEFAULT_OUTLINE
+from ..specs.tables.common import chinese_ordinal
+from ..specs.tables.fiscal_income_expense import KEY as FISCAL
+from ..specs.tables.subject_tables import GPB_EXPENSE
+
+
+@dataclass
+class WrittenField:
+    """A part people write: shown after `lead` (“主要原因是”) in its section."""
+
+    key: str
+    label: str
+    lead: str
+    text: str = ""
+
+
+@dataclass
+class Section:
+    key: str
+    number: str
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    fields: list[WrittenField] = field(default_factory=list)
+    subsections: list["Section"] = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        """“一、收入决算情况说明” for a section, “（一）总体情况” for a subsection."""
+        number = self.number or ""
+        if not number or number.startswith("（") or number[-1] in "、.．":
+            return f"{number}{self.title}"
+        return f"{number}、{self.title}"
+
+
+@dataclass
+class Context:
+    year: int
+    subject: str  # 我部门 / 本单位
+    dataset: Dataset
+    facts: dict[tuple[str, str], Decimal]
+    written: dict[tuple[str, str], str]
+    last: dict[str, Decimal]  # last year's figures: published disclosure, else facts
+    evaluations: list = field(default_factory=list)
+    outline: str = DEFAULT_OUTLINE  # the region's (specs.outline)
+
+    def table(self, key: str) -> TableData | None:
+        return self.dataset.get(key)
+
+    def value(self, key: str, row: str, column: str) -> Decimal | None:
+        """The amount of a cell; None when the table, the cell or its amount is missing."""
+        table = self.table(key)
+        return table.value(row, column) if table else None
+
+    def fact(self, key: str, code: str = "") -> Decimal | None:
+        return self.facts.get((key, code))
+
+    def figure(self, name: str) -> Decimal | None:
+        return self.figures.get(name)
+
+    def __post_init__(self):
+        self.figures = key_figures(self.dataset)
+
+
+def labelled(ctx: Context, key: str, label: str, block: int, column: str = "amount") -> Decimal | None:
+    """The amount of the fixed row printed as `label` (表01, 表04)."""
+    table = ctx.table(key)
+    row = table.spec.row_labelled(label, block) if table else None
+    return table.value(row, column) if row else None
+
+
+# Last year's figures a draft compares with; each is also an extra fact `last_<key>`.
+LAST_YEAR_KEYS = ("grand_total", "income_total", "expense_total", "fiscal_grand_total", "general_expense", "basic", "three_public")
+
+
+def last_year_figures(dataset: Dataset | None, facts: dict[tuple[str, str], Decimal]) -> dict[str, Decimal]:
+    """Last year's totals: from its published disclosure when the portal has it, each gap
+    filled from the extra facts the accountant entered."""
+    published = {}
+    if dataset is not None:
+        last = Context(dataset.year, "", dataset, {}, {}, {})
+        published = {
+            "grand_total": last.figure("income_grand"),
+            "income_total": last.figure("income_total"),
+            "expense_total": last.figure("expense_total"),
+            "fiscal_grand_total": labelled(last, FISCAL, "总计", 0),
+            "general_expense": last.value(GPB_EXPENSE, TOTAL_ROW, "total"),
+            "basic": last.value(GPB_EXPENSE, TOTAL_ROW, "basic"),
+            "three_public": last.figure("three_public"),
+        }
+    found = {}
+    for key in LAST_YEAR_KEYS:
+        value = published.get(key)
+        found[key] = value if value is not None else facts.get((f"last_{key}", ""))
+    return {key: value for key, value in found.items() if value is not None}
+
+
+def context_of(snapshot: Snapshot) -> Context:
+    """What a draft reads, from a version's snapshot (last year's figures from its published
+    snapshot, each gap filled from the facts)."""
+    return Context(
+        year=snapshot.year,
+        subject=snapshot.subject,
+        dataset=snapshot.dataset,
+        facts=snapshot.facts,
+        written=snapshot.written,
+        last=last_year_figures(snapshot.last.dataset if snapshot.last else None, snapshot.facts),
+        evaluations=snapshot.evaluations,
+        outline=snapshot.outline,
+    )
+
+
+class Builder:
+    """Collects one section's paragraphs and the written fields they end with."""
+
+    def __init__(self, ctx: Context, key: str, title: str, number: str = ""):
+        self.ctx = ctx
+        self.section = Section(key=key, number=number, title=title)
+
+    def say(self, *sentences: str) -> None:
+        text = "".join(s for s in sentences if s)
+        if text:
+            self.section.paragraphs.append(text)
+
+    def written(self, key: str, label: str, lead: str = "") -> str:
+        """Declare a written part and return it as the sentence that ends a paragraph."""
+        text = self.ctx.written.get((self.section.key, key), "").strip()
+        self.section.fields.append(WrittenField(key=key, label=label, lead=lead, text=text))
+        if not text:
+            return ""
+        return f"{lead}{text}" + ("" if text[-1] in "。！？；.!?" else "。")
+
+    def sub(self, key: str, title: str) -> "Builder":
+        number = f"（{chinese_ordinal(len(self.section.subsections) + 1)}）"
+        builder = Builder(self.ctx, f"{self.section.key}_{key}", title, number=number)
+        self.section.subsections.append(builder.section)
+        return builder

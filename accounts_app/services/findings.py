@@ -1,0 +1,90 @@
+"""The findings derived from what a version holds beside its tables, recomputed in one place.
+
+- performance.*: the 绩效自评表 recomputed (checking.performance);
+- narrative.contradiction: an amount or share written in 情况说明 that contradicts the figures
+  or the facts (narrative.consistency).
+
+Their inputs change after the upload (the 补充数据, the written parts, the 绩效自评表 edited),
+so every write service that changes one calls `version_findings_refresh`, and submission
+calls it again under the row lock: a version is never submitted on stale findings. An
+explanation stays with a finding that is found again (same rule, place and amounts).
+The 勾稽关系 and reading findings come with the workbook and change only with a new upload."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q
+
+from ..checking.performance import PREFIX as PERFORMANCE
+from ..checking.performance import evaluation_problems
+from ..importing.problems import ERROR, Problem
+from ..models import Finding, Version, fit
+from ..narrative.consistency import CODE as CONTRADICTION
+from ..narrative.consistency import contradictions, vocabulary
+from ..narrative.drafting import section_fields
+from ..selectors import version_snapshot
+from ..snapshot import Snapshot
+
+CONTRADICTION_RULE = "情况说明中的金额和比例应与决算表、补充数据一致"
+
+
+def finding_of(problem: Problem, version: Version) -> Finding:
+    """The stored form of a problem: a Finding of `version` (not saved)."""
+    return Finding(
+        version=version,
+        severity=problem.severity,
+        code=fit(Finding, "code", problem.code),
+        message=problem.message,
+        table=fit(Finding, "table", problem.table),
+        row=fit(Finding, "row", problem.row),
+        column=fit(Finding, "column", problem.column),
+        sheet=fit(Finding, "sheet", problem.sheet),
+        cell=fit(Finding, "cell", problem.cell),
+        expected=fit(Finding, "expected", problem.expected),
+        found=fit(Finding, "found", problem.found),
+        rule=fit(Finding, "rule", problem.rule),
+    )
+
+
+def derived_problems(snapshot: Snapshot) -> list[Problem]:
+    """Every derived finding of a snapshot, as problems (pure)."""
+    problems = [problem for evaluation in snapshot.evaluations for problem in evaluation_problems(evaluation)]
+    figures = vocabulary(snapshot.dataset, snapshot.facts)
+    labels = {(section.key, written.key): f"{section.heading}·{written.label}" for section, written in section_fields(snapshot)}
+    for (section, field), text in sorted(snapshot.written.items()):
+        where = labels.get((section, field), f"{section}·{field}")
+        for found in contradictions(text, figures):
+            problems.append(
+                Problem(
+                    ERROR,
+                    CONTRADICTION,
+                    {"where": where, "name": found.name, "written": found.written, "source": found.source,
+                     "expected": found.expected, "excerpt": found.excerpt},
+                    table="narrative",
+                    row=section,
+                    column=field,
+                    expected=found.expected,
+                    found=found.written,
+                    rule=CONTRADICTION_RULE,
+                )
+            )
+    return problems
+
+
+def _identity(finding: Finding) -> tuple:
+    return (finding.code, finding.table, finding.row, finding.column, finding.cell, finding.expected, finding.found)
+
+
+def version_findings_refresh(*, version: Version, snapshot: Snapshot | None = None) -> list[Finding]:
+    """Recompute the version's derived findings and replace the stored ones, keeping each
+    explanation whose finding still holds. Returns the findings now stored."""
+    snapshot = snapshot if snapshot is not None else version_snapshot(version)
+    findings = [finding_of(problem, version) for problem in derived_problems(snapshot)]
+    with transaction.atomic():
+        previous = version.findings.filter(Q(code__startswith=PERFORMANCE) | Q(code=CONTRADICTION))
+        explained = {_identity(f): f.explanation for f in previous if f.explanation}
+        for finding in findings:
+            finding.explanation = explained.get(_identity(finding), "")
+        previous.delete()
+        Finding.objects.bulk_create(findings)
+    return findings

@@ -1,0 +1,272 @@
+"""Who sees what, over HTTP, for each role: anonymous, 填报人 of A, 填报人 of B (A's region),
+审核人 of that region, 审核人 of the other region, 管理员. Which versions and disclosures the
+public pages, the workspace, the API and the admin changelists show them, and which buttons
+the version page offers in each workflow state.
+
+The world: region 1 holds departments A (published, discarded, draft) and B (returned,
+submitted); region 2 holds C (published, approved, draft). Versions are named by their
+disclosure and number: A1 is A's first version."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.utils.timezone import now
+
+from accounts_app.models import AuditEntry, Disclosure, Finding, Version
+from accounts_app.services.organisations import RegionInfo, disclosure_ensure, region_ensure
+from accounts_app.services.workflow import Actor, audit
+from tests.workflow.conftest import make_user, make_version
+
+pytestmark = pytest.mark.django_db
+S = Version.Status
+
+ROLES = ["anonymous", "accountant_a", "accountant_b", "reviewer_1", "reviewer_2", "admin"]
+STATES = {"A": [S.PUBLISHED, S.DISCARDED, S.DRAFT], "B": [S.RETURNED, S.SUBMITTED], "C": [S.PUBLISHED, S.APPROVED, S.DRAFT]}
+ALL = {f"{d}{n}" for d, states in STATES.items() for n in range(1, len(states) + 1)}
+PUBLISHED = {"A1", "C1"}
+
+# What each role reads: published versions, and their organisation's (审核人: from submission on).
+VISIBLE = {
+    "anonymous": PUBLISHED,
+    "accountant_a": PUBLISHED | {"A2", "A3"},
+    "accountant_b": PUBLISHED | {"B1", "B2"},
+    "reviewer_1": PUBLISHED | {"B1", "B2"},
+    "reviewer_2": PUBLISHED | {"C2"},
+    "admin": ALL,
+}
+# What each role works on: the disclosures of their organisation.
+WORKABLE = {
+    "anonymous": set(),
+    "accountant_a": {"A"},
+    "accountant_b": {"B"},
+    "reviewer_1": {"A", "B"},
+    "reviewer_2": {"C"},
+    "admin": {"A", "B", "C"},
+}
+# Whose audit log entries each role reads: 审核人 and 管理员 only.
+AUDITED = {**{role: set() for role in ROLES}, "reviewer_1": {"A", "B"}, "reviewer_2": {"C"}, "admin": {"A", "B", "C"}}
+
+STAFF_PERMISSIONS = ["view_disclosure", "view_version", "view_auditentry"]
+
+
+@dataclass
+class World:
+    disclosures: dict[str, Disclosure]  # "A", "B", "C"
+    versions: dict[str, Version]  # "A1" …
+    entries: dict[str, AuditEntry]  # one audit entry per disclosure
+    users: dict
+
+    def names(self, pks, of: dict) -> set[str]:
+        """The names (keys of `of`) of the objects with these primary keys."""
+        by_pk = {obj.pk: name for name, obj in of.items()}
+        return {by_pk[int(pk)] for pk in pks if int(pk) in by_pk}
+
+
+@pytest.fixture
+def world(catalogs) -> World:
+    r1 = region_ensure(RegionInfo("410704", "新乡市凤泉区", "河南省", "新乡市凤泉区财政局", "standard"))
+    r2 = region_ensure(RegionInfo("420107", "武汉市青山区", "湖北省", "武汉市青山区财政局", "numbered"))
+    disclosures = {
+        "A": disclosure_ensure(region=r1, entity="新乡市凤泉区医疗保障局", year=2023, kind="department"),
+        "B": disclosure_ensure(region=r1, entity="新乡市凤泉区教育局", year=2023, kind="department"),
+        "C": disclosure_ensure(region=r2, entity="武汉市青山区医疗保障局", year=2023, kind="department"),
+    }
+    versions = {
+        f"{name}{n}": make_version(disclosures[name], status, published_at=now() if status == S.PUBLISHED else None)
+        for name, states in STATES.items()
+        for n, status in enumerate(states, start=1)
+    }
+    users = {
+        "anonymous": None,
+        "accountant_a": make_user("acc_a", "accountant", department=disclosures["A"].department),
+        "accountant_b": make_user("acc_b", "accountant", department=disclosures["B"].department),
+        "reviewer_1": make_user("rev_1", "reviewer", region=r1),
+        "reviewer_2": make_user("rev_2", "reviewer", region=r2),
+        "admin": make_user("boss", "admin"),
+    }
+    permissions = Permission.objects.filter(content_type__app_label="accounts_app", codename__in=STAFF_PERMISSIONS)
+    for role in ("accountant_a", "accountant_b", "reviewer_1", "reviewer_2"):  # may open the admin's lists
+        users[role].is_staff = True
+        users[role].save()
+        users[role].user_permissions.set(permissions)
+    admin = Actor(users["admin"])
+    entries = {name: audit(admin, AuditEntry.Action.COMMENT, d, detail=f"{name} 的记录") for name, d in disclosures.items()}
+    return World(disclosures, versions, entries, users)
+
+
+@pytest.fixture(params=ROLES)
+def role(request, client, world) -> str:
+    """Each role in turn, signed in (but anonymous)."""
+    if request.param != "anonymous":
+        client.force_login(world.users[request.param])
+    return request.param
+
+
+def _html(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def _within(html: str, element_id: str) -> str:
+    """The markup of the table with this id."""
+    found = re.search(rf'id="{element_id}">(.*?)</table>', html, re.S)
+    assert found, element_id
+    return found.group(1)
+
+
+def _linked(html: str, pattern: str) -> set[str]:
+    return set(re.findall(pattern, html))
+
+
+# -- the public site -------------------------------------------------------------------
+
+
+def test_public_pages_show_the_published_versions_only(client, world, role):
+    listed = _linked(_html(client.get("/")), r'href="/disclosures/(\d+)/"')
+    assert world.names(listed, world.disclosures) == {"A", "C"}
+    for name, version in world.versions.items():
+        response = client.get(f"/disclosures/{version.disclosure_id}/versions/{version.number}/")
+        assert response.status_code == (200 if name in PUBLISHED else 404), name
+    assert client.get(f"/disclosures/{world.disclosures['B'].pk}/").status_code == 404
+    assert client.get(f"/departments/{world.disclosures['B'].department_id}/").status_code == 404
+    assert client.get(f"/departments/{world.disclosures['A'].department_id}/").status_code == 200
+
+
+# -- the workspace ---------------------------------------------------------------------
+
+
+def test_work_version_pages(client, world, role):
+    """Seen (404 otherwise) and within the user's organisation (403 otherwise)."""
+    for name, version in world.versions.items():
+        response = client.get(f"/work/versions/{version.pk}/")
+        if role == "anonymous":
+            assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+            continue
+        expected = 404 if name not in VISIBLE[role] else 200 if name[0] in WORKABLE[role] else 403
+        assert response.status_code == expected, name
+
+
+def test_work_lists(client, world, role):
+    """The dashboard's disclosures and queue, and each disclosure's versions (discarded ones counted, not listed)."""
+    if role == "anonymous":
+        assert client.get("/work/").status_code == 302
+        return
+    dashboard = _html(client.get("/work/"))
+    listed = _linked(_within(dashboard, "disclosures"), r'href="/work/disclosures/(\d+)/"')
+    assert world.names(listed, world.disclosures) == WORKABLE[role]
+    if role.startswith("accountant"):
+        assert 'id="queue"' not in dashboard
+    else:
+        queued = _linked(_within(dashboard, "queue"), r'href="/work/versions/(\d+)/"')
+        under_review = {"B2", "C2"}  # submitted, approved
+        assert world.names(queued, world.versions) == {v for v in under_review & VISIBLE[role] if v[0] in WORKABLE[role]}
+    for name, disclosure in world.disclosures.items():
+        response = client.get(f"/work/disclosures/{disclosure.pk}/")
+        if name not in WORKABLE[role]:
+            assert response.status_code == 404
+            continue
+        html = _html(response)
+        listed = world.names(_linked(_within(html, "versions"), r'href="/work/versions/(\d+)/"'), world.versions)
+        shown = {v for v in VISIBLE[role] if v[0] == name}
+        assert listed == shown - {"A2"}  # A2 is discarded
+        assert ('id="discarded-count"' in html) == (name == "A" and "A2" in shown)
+
+
+# -- the API and the admin -------------------------------------------------------------
+
+
+def test_api_shows_the_published_versions_only(client, world, role):
+    body = client.get("/api/disclosures").json()
+    assert world.names([item["id"] for item in body["items"]], world.disclosures) == {"A", "C"}
+    for name, version in world.versions.items():
+        assert client.get(f"/api/versions/{version.pk}").status_code == (200 if name in PUBLISHED else 404), name
+    assert client.get(f"/api/disclosures/{world.disclosures['B'].pk}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "model, of, expected",
+    [("disclosure", "disclosures", WORKABLE), ("version", "versions", VISIBLE), ("auditentry", "entries", AUDITED)],
+)
+def test_admin_changelists(client, world, role, model, of, expected):
+    response = client.get(f"/admin/accounts_app/{model}/")
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+        return
+    listed = _linked(_html(response), rf'href="/admin/accounts_app/{model}/(\d+)/change/')
+    assert world.names(listed, getattr(world, of)) == expected[role]
+
+
+# -- buttons ---------------------------------------------------------------------------
+
+PREPARING = {"remap", "discard", "submit", "explain", "write"}
+# (role, state) -> the buttons on A's version page; absent: the page is not theirs to see (404).
+BUTTONS = {
+    **{("accountant_a", state): PREPARING for state in (S.DRAFT, S.RETURNED)},
+    **{("accountant_a", state): set() for state in (S.SUBMITTED, S.APPROVED, S.PUBLISHED, S.DISCARDED)},
+    ("reviewer_1", S.RETURNED): {"comment"},
+    ("reviewer_1", S.SUBMITTED): {"approve", "return", "comment"},
+    ("reviewer_1", S.APPROVED): {"publish", "comment"},
+    ("reviewer_1", S.PUBLISHED): {"comment"},
+    **{("admin", state): PREPARING | {"comment"} for state in (S.DRAFT, S.RETURNED)},
+    ("admin", S.SUBMITTED): {"approve", "return", "comment"},
+    ("admin", S.APPROVED): {"publish", "comment"},
+    ("admin", S.PUBLISHED): {"comment"},
+    ("admin", S.DISCARDED): {"comment"},
+}
+CASES = [(role, state) for role in ("accountant_a", "reviewer_1", "admin") for state in S.values]
+
+
+def _buttons(client, version: Version, finding: Finding) -> set[str]:
+    html = _html(client.get(f"/work/versions/{version.pk}/"))
+    markers = {
+        "remap": 'id="map-link"',
+        "discard": 'id="discard-button"',
+        "submit": 'id="submit-button"',
+        "explain": f'action="/work/findings/{finding.pk}/explain/"',
+        "approve": 'id="approve-button"',
+        "return": 'id="return-button"',
+        "publish": 'id="publish-button"',
+        "comment": 'id="comment-form"',
+    }
+    shown = {button for button, marker in markers.items() if marker in html}
+    if 'id="narrative-actions"' in _html(client.get(f"/work/versions/{version.pk}/narrative/")):
+        shown.add("write")
+    return shown
+
+
+@pytest.mark.parametrize("role_name, state", CASES, ids=[f"{r}-{s}" for r, s in CASES])
+def test_version_page_buttons(client, world, role_name, state):
+    version = make_version(world.disclosures["A"], state, reading=[{"sheet": "Sheet1", "position": 0, "status": "ignored"}])
+    finding = Finding.objects.create(version=version, severity=Finding.Severity.WARNING, code="check.rounding", message="尾差")
+    client.force_login(world.users[role_name])
+    if (role_name, state) not in BUTTONS:
+        assert client.get(f"/work/versions/{version.pk}/").status_code == 404
+        return
+    assert _buttons(client, version, finding) == BUTTONS[role_name, state]
+
+
+def test_a_correction_asks_for_its_note(client, world):
+    """Submitting a version of a disclosure published before needs a 更正说明; a first publication does not."""
+    client.force_login(world.users["admin"])
+    assert 'id="correction_note"' in _html(client.get(f"/work/versions/{world.versions['A3'].pk}/"))
+    assert 'id="correction_note"' not in _html(client.get(f"/work/versions/{world.versions['B1'].pk}/"))
+
+
+@pytest.mark.parametrize(
+    "role_name, expected",
+    [("accountant_a", {"upload"}), ("reviewer_1", {"record_approval"}), ("admin", {"upload", "record_approval"})],
+)
+def test_disclosure_page_buttons(client, world, role_name, expected):
+    disclosure = world.disclosures["A"]
+    client.force_login(world.users[role_name])
+    html = _html(client.get(f"/work/disclosures/{disclosure.pk}/"))
+    markers = {
+        "upload": f'action="/work/disclosures/{disclosure.pk}/upload/"',
+        "record_approval": f'action="/work/disclosures/{disclosure.pk}/approval-date/"',
+    }
+    assert {button for button, marker in markers.items() if marker in html} == expected
+    assert ("上传更正版本" in html) == ("upload" in expected)  # A was published: a new upload corrects it
