@@ -49,6 +49,8 @@ def finding_of(problem: Problem, version: Version) -> Finding:
 def derived_problems(snapshot: Snapshot) -> list[Problem]:
     """Every derived finding of a snapshot, as problems (pure)."""
     problems = [problem for evaluation in snapshot.evaluations for problem in evaluation_problems(evaluation)]
+    if not snapshot.written:
+        return problems  # nothing written: nothing to contradict (and no draft to name it by)
     figures = vocabulary(snapshot.dataset, snapshot.facts)
     labels = {(section.key, written.key): f"{section.heading}·{written.label}" for section, written in section_fields(snapshot)}
     for (section, field), text in sorted(snapshot.written.items()):
