@@ -69,9 +69,9 @@ def publish_seed(seed_disclosure, django_user_model):
         assert outcome.accepted, [str(p) for p in outcome.errors]
         version = outcome.version
         for finding in version.findings.filter(severity="warning"):
-            workflow.warning_explain(finding, actor, text="万元换算尾差")
-        workflow.version_submit(version, actor)
-        workflow.version_approve(version, actor)
-        return workflow.version_publish(version, actor)
+            workflow.warning_explain(finding=finding, actor=actor, text="万元换算尾差")
+        workflow.version_submit(version=version, actor=actor)
+        workflow.version_approve(version=version, actor=actor)
+        return workflow.version_publish(version=version, actor=actor)
 
     return publish

@@ -81,7 +81,7 @@ def outcome_text(html: str) -> str:
 
 def _refused(version, user, errors: int) -> None:
     with pytest.raises(workflow.TransitionRefused) as refused:
-        workflow.version_submit(version, workflow.Actor(user))
+        workflow.version_submit(version=version, actor=workflow.Actor(user))
     assert str(refused.value) == f"检查发现 {errors} 处错误，须修改工作簿并重新上传后才能提交。"
     version.refresh_from_db()
     assert version.status == Version.Status.DRAFT

@@ -99,7 +99,7 @@ def demo_load() -> list[DemoLogin]:
         logins.append(DemoLogin(demo.username, DEMO_PASSWORD, f"填报人（{demo.entity}）"))
         logins.append(DemoLogin(demo.reviewer, DEMO_PASSWORD, f"审核人（{region.finance_bureau}）"))
         if not disclosure.versions.exists():
-            workflow.approval_date_set(disclosure, workflow.Actor(reviewer), timezone.localdate() - timedelta(days=10))
+            workflow.approval_date_set(disclosure=disclosure, actor=workflow.Actor(reviewer), date=timezone.localdate() - timedelta(days=10))
             _publish_seed(disclosure, WORKBOOKS / demo.workbook, accountant, reviewer)
     return logins
 
@@ -116,7 +116,7 @@ def _publish_seed(disclosure, path: Path, accountant, reviewer) -> None:
     if narrative_path.exists():  # 概况, extra facts and the written parts of 情况说明
         narrative.narrative_apply(version=version, data=json.loads(narrative_path.read_text(encoding="utf-8")))
     for finding in version.findings.filter(severity="warning"):
-        workflow.warning_explain(finding, workflow.Actor(accountant), text="金额换算为万元时四舍五入产生的尾差。")
-    workflow.version_submit(version, workflow.Actor(accountant))
-    workflow.version_approve(version, workflow.Actor(reviewer))
-    workflow.version_publish(version, workflow.Actor(reviewer))
+        workflow.warning_explain(finding=finding, actor=workflow.Actor(accountant), text="金额换算为万元时四舍五入产生的尾差。")
+    workflow.version_submit(version=version, actor=workflow.Actor(accountant))
+    workflow.version_approve(version=version, actor=workflow.Actor(reviewer))
+    workflow.version_publish(version=version, actor=workflow.Actor(reviewer))

@@ -144,7 +144,7 @@ def _discard(version: Version, actor: Actor, why: str) -> None:
     audit(actor, Action.DISCARD, version.disclosure, version, f"作废第 {version.number} 版" + (f"（{why}）" if why else ""))
 
 
-def version_submit(version: Version, actor: Actor, *, correction_note: str = "") -> Version:
+def version_submit(*, version: Version, actor: Actor, correction_note: str = "") -> Version:
     """Submit for review. Under the row lock the derived findings are recomputed first, so a
     version is never submitted on stale ones; a refusal keeps what was found (the accountant
     sees it), and changes nothing else."""
@@ -196,7 +196,7 @@ def _submit(version: Version, actor: Actor) -> None:
 
 
 @transaction.atomic
-def version_return(version: Version, actor: Actor, *, reason: str) -> Version:
+def version_return(*, version: Version, actor: Actor, reason: str) -> Version:
     reason = reason.strip()
     if not reason:
         raise TransitionRefused("退回须写明理由。")
@@ -212,7 +212,7 @@ def version_return(version: Version, actor: Actor, *, reason: str) -> Version:
 
 
 @transaction.atomic
-def version_approve(version: Version, actor: Actor) -> Version:
+def version_approve(*, version: Version, actor: Actor) -> Version:
     version = _locked(version)
     _require(version, Status.SUBMITTED)
     version.status = Status.APPROVED
@@ -224,7 +224,7 @@ def version_approve(version: Version, actor: Actor) -> Version:
 
 
 @transaction.atomic
-def version_publish(version: Version, actor: Actor, *, at: datetime | None = None) -> Version:
+def version_publish(*, version: Version, actor: Actor, at: datetime | None = None) -> Version:
     """Publish now, or set the time at which `publish_due` will publish it."""
     version = _locked(version)
     _require(version, Status.APPROVED)
@@ -255,7 +255,7 @@ def _publish(version: Version, actor: Actor, now: datetime) -> Version:
     return version
 
 
-def publish_due(now: datetime | None = None) -> list[Version]:
+def publish_due(*, now: datetime | None = None) -> list[Version]:
     """Publish the approved versions whose scheduled time has come (run every minute)."""
     now = now or timezone.now()
     published = []
@@ -268,7 +268,7 @@ def publish_due(now: datetime | None = None) -> list[Version]:
 
 
 @transaction.atomic
-def comment_add(version: Version, actor: Actor, *, text: str, table: str = "", row: str = "") -> Comment:
+def comment_add(*, version: Version, actor: Actor, text: str, table: str = "", row: str = "") -> Comment:
     text = text.strip()
     if not text:
         raise TransitionRefused("意见不能为空。")
@@ -279,7 +279,7 @@ def comment_add(version: Version, actor: Actor, *, text: str, table: str = "", r
 
 
 @transaction.atomic
-def warning_explain(finding: Finding, actor: Actor, *, text: str) -> Finding:
+def warning_explain(*, finding: Finding, actor: Actor, text: str) -> Finding:
     version = _locked(finding.version)
     _require(version, Status.DRAFT, Status.RETURNED)
     if finding.severity != Finding.Severity.WARNING:
@@ -291,7 +291,7 @@ def warning_explain(finding: Finding, actor: Actor, *, text: str) -> Finding:
 
 
 @transaction.atomic
-def approval_date_set(disclosure: Disclosure, actor: Actor, date) -> Disclosure:
+def approval_date_set(*, disclosure: Disclosure, actor: Actor, date) -> Disclosure:
     disclosure.approval_date = date
     disclosure.save(update_fields=["approval_date"])
     audit(actor, Action.DEADLINE, disclosure, None, f"批复日期 {date:%Y-%m-%d}")

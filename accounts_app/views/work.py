@@ -134,7 +134,7 @@ def approval_date(request, pk: int):
     disclosure = _disclosure(request, pk, Action.RECORD_APPROVAL)
     form = ApprovalDateForm(request.POST)
     if form.is_valid():
-        workflow.approval_date_set(disclosure, actor(request), form.cleaned_data["approval_date"])
+        workflow.approval_date_set(disclosure=disclosure, actor=actor(request), date=form.cleaned_data["approval_date"])
         messages.success(request, "批复日期已登记。")
     else:
         messages.error(request, "请填写正确的批复日期。")
@@ -200,17 +200,17 @@ def transition_view(action: Action, perform):
 
 
 def _submit(request, version):
-    workflow.version_submit(version, actor(request), correction_note=request.POST.get("correction_note", ""))
+    workflow.version_submit(version=version, actor=actor(request), correction_note=request.POST.get("correction_note", ""))
     return "已提交审核。"
 
 
 def _return(request, version):
-    workflow.version_return(version, actor(request), reason=request.POST.get("reason", ""))
+    workflow.version_return(version=version, actor=actor(request), reason=request.POST.get("reason", ""))
     return "已退回填报人。"
 
 
 def _approve(request, version):
-    workflow.version_approve(version, actor(request))
+    workflow.version_approve(version=version, actor=actor(request))
     return "已审核通过，可以公开。"
 
 
@@ -218,7 +218,7 @@ def _publish(request, version):
     form = PublishForm(request.POST)
     if not form.is_valid():
         raise workflow.TransitionRefused("定时公开时间格式不正确。")
-    version = workflow.version_publish(version, actor(request), at=form.cleaned_data["at"])
+    version = workflow.version_publish(version=version, actor=actor(request), at=form.cleaned_data["at"])
     if version.status == Status.PUBLISHED:
         return "已公开。"
     return f"将于 {timezone.localtime(version.publish_at):%Y-%m-%d %H:%M} 公开。"
@@ -228,7 +228,7 @@ def _comment(request, version):
     form = CommentForm(request.POST)
     if not form.is_valid():
         raise workflow.TransitionRefused("意见不能为空。")
-    workflow.comment_add(version, actor(request), **form.cleaned_data)
+    workflow.comment_add(version=version, actor=actor(request), **form.cleaned_data)
     return "意见已保存。"
 
 
@@ -247,7 +247,7 @@ def explain(request, pk: int):
     if not access.allowed(request.user, Action.EXPLAIN, finding.version.disclosure):
         raise PermissionDenied
     try:
-        workflow.warning_explain(finding, actor(request), text=request.POST.get("explanation", ""))
+        workflow.warning_explain(finding=finding, actor=actor(request), text=request.POST.get("explanation", ""))
     except workflow.TransitionRefused as refused:
         messages.error(request, str(refused))
     return redirect(f"/work/versions/{finding.version_id}/#finding-{finding.pk}")

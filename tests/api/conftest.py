@@ -82,20 +82,20 @@ def stored(seed: str, disclosure: Disclosure, user) -> Version:
         disclosure=disclosure, dataset=dataset, problems=check_dataset(dataset), data=data, filename=f"seed_{seed}.xlsx"
     )
     for finding in version.findings.filter(severity=Finding.Severity.WARNING):
-        workflow.warning_explain(finding, workflow.Actor(user), text="万元换算的尾差")
+        workflow.warning_explain(finding=finding, actor=workflow.Actor(user), text="万元换算的尾差")
     return version
 
 
 def advanced(version: Version, user, to: str, correction_note: str = "") -> Version:
     """The version taken through submit → approve → publish, as far as `to`."""
     actor = workflow.Actor(user)
-    version = workflow.version_submit(version, actor, correction_note=correction_note)
+    version = workflow.version_submit(version=version, actor=actor, correction_note=correction_note)
     if to == Version.Status.SUBMITTED:
         return version
-    version = workflow.version_approve(version, actor)
+    version = workflow.version_approve(version=version, actor=actor)
     if to == Version.Status.APPROVED:
         return version
-    return workflow.version_publish(version, actor)
+    return workflow.version_publish(version=version, actor=actor)
 
 
 @dataclass

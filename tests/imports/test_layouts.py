@@ -274,7 +274,7 @@ def test_a_workbook_with_one_unreadable_table_is_a_draft_that_cannot_be_submitte
     assert version.findings.filter(severity=Finding.Severity.ERROR, code="header.missing_column").exists()
     user = django_user_model.objects.create_superuser("boss", "b@example.gov.cn", "x")
     with pytest.raises(workflow.TransitionRefused):
-        workflow.version_submit(version, workflow.Actor(user))
+        workflow.version_submit(version=version, actor=workflow.Actor(user))
 
 
 # -- the department's own numbering ---------------------------------------------------------

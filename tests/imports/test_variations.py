@@ -62,7 +62,7 @@ def _assert_stored_as_a_draft_that_cannot_be_submitted(outcome, user):
     errors = version.findings.filter(severity="error")
     assert sorted(errors.values_list("message", flat=True)) == sorted(p.message for p in outcome.errors)
     with pytest.raises(workflow.TransitionRefused) as refused:
-        workflow.version_submit(version, workflow.Actor(user))
+        workflow.version_submit(version=version, actor=workflow.Actor(user))
     assert str(refused.value) == f"检查发现 {len(outcome.errors)} 处错误，须修改工作簿并重新上传后才能提交。"
     version.refresh_from_db()
     assert version.status == Version.Status.DRAFT

@@ -216,7 +216,7 @@ def test_the_recomputed_scores_match_or_are_findings(seed000):
 
     # warnings: explained, the version goes to review
     explain_warnings(version, accountant)
-    workflow.version_submit(version, workflow.Actor(accountant))
+    workflow.version_submit(version=version, actor=workflow.Actor(accountant))
     assert Version.objects.get(pk=version.pk).status == Version.Status.SUBMITTED
 
 
@@ -270,7 +270,7 @@ def test_a_text_in_a_number_cell_is_an_error_that_blocks_submission(seed000):
     # the evaluation that could not be read is left out; the other 13 are stored
     assert list(version.evaluations.values_list("name", flat=True)) == [n for n in NAMES if n != "城乡医疗救助"]
     with pytest.raises(workflow.TransitionRefused) as refused:
-        workflow.version_submit(version, workflow.Actor(accountant))
+        workflow.version_submit(version=version, actor=workflow.Actor(accountant))
     assert str(refused.value) == "检查发现 1 处错误，须修改工作簿并重新上传后才能提交。"
     assert Version.objects.get(pk=version.pk).status == Version.Status.DRAFT
 
@@ -299,7 +299,7 @@ def test_a_missing_total_row_is_an_error(seed000):
         ("evaluation.missing_total", "附件8", "A1", "绩效自评表「离退休医疗费」缺少“总分”行。")
     ]
     with pytest.raises(workflow.TransitionRefused) as refused:
-        workflow.version_submit(version, workflow.Actor(accountant))
+        workflow.version_submit(version=version, actor=workflow.Actor(accountant))
     assert str(refused.value) == "检查发现 1 处错误，须修改工作簿并重新上传后才能提交。"
 
 
@@ -359,7 +359,7 @@ def test_correcting_a_score_in_the_form_clears_its_finding_and_explanations_stay
     client = login(accountant)
     version = upload(client, disclosure)
     total = version.findings.get(code="performance.total")
-    workflow.warning_explain(total, workflow.Actor(accountant), text="原表漏印“预算绩效管理情况”一行")
+    workflow.warning_explain(finding=total, actor=workflow.Actor(accountant), text="原表漏印“预算绩效管理情况”一行")
 
     overall = version.evaluations.get(kind="overall")
     data = _form_data(overall)

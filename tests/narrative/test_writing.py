@@ -57,7 +57,7 @@ def overview_field(version) -> str:
 
 def explain_warnings(version, user):
     for finding in version.findings.filter(severity="warning"):
-        workflow.warning_explain(finding, workflow.Actor(user), text="万元换算尾差")
+        workflow.warning_explain(finding=finding, actor=workflow.Actor(user), text="万元换算尾差")
 
 
 def test_a_contradiction_carried_to_a_new_version_is_found_again_and_blocks_submission(seed000):
@@ -179,9 +179,9 @@ def test_profile_facts_and_text_are_saved_carried_forward_and_published(seed000,
 
     explain_warnings(second, accountant)
     actor = workflow.Actor(reviewer)
-    workflow.version_submit(second, workflow.Actor(accountant))
-    workflow.version_approve(second, actor)
-    workflow.version_publish(second, actor)
+    workflow.version_submit(version=second, actor=workflow.Actor(accountant))
+    workflow.version_approve(version=second, actor=actor)
+    workflow.version_publish(version=second, actor=actor)
     second.refresh_from_db()
     assert second.narrative_sections  # frozen
 
@@ -211,7 +211,7 @@ def test_who_may_write(seed000):
     assert Version.objects.get(pk=version.pk).profile.duties == ["第一条职责"]
 
     explain_warnings(version, accountant)
-    workflow.version_submit(version, workflow.Actor(accountant))
+    workflow.version_submit(version=version, actor=workflow.Actor(accountant))
     assert login(reviewer).get(url).status_code == 200  # under review: reviewers read
     assert login(reviewer).post(url, {**data, "duties": "审核人改的"}).status_code == 403  # but never write
     refused = login(accountant).post(url, {**data, "duties": "提交后改的"}, follow=True).content.decode()

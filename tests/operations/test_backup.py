@@ -31,10 +31,10 @@ def published_seed(disclosure, admin) -> Version:
         disclosure=disclosure, dataset=dataset("000"), problems=[], data=path.read_bytes(), filename=path.name, user=admin
     )
     actor = workflow.Actor(admin, "10.0.0.1")
-    workflow.comment_add(version, actor, text="核对无误。", table="expense", row="208")
-    workflow.version_submit(version, actor)
-    workflow.version_approve(version, actor)
-    return workflow.version_publish(version, actor)
+    workflow.comment_add(version=version, actor=actor, text="核对无误。", table="expense", row="208")
+    workflow.version_submit(version=version, actor=actor)
+    workflow.version_approve(version=version, actor=actor)
+    return workflow.version_publish(version=version, actor=actor)
 
 
 def snapshot() -> dict:

@@ -104,11 +104,11 @@ def test_a_published_correction_invalidates_the_cached_page(client, publish_seed
     seed_file = first.source_file.read()
     outcome = workflow.version_upload(disclosure=first.disclosure, data=seed_file, filename="fix.xlsx", actor=actor)
     for finding in outcome.version.findings.filter(severity="warning"):
-        workflow.warning_explain(finding, actor, text="尾差")
-    workflow.version_submit(outcome.version, actor, correction_note="更正表03说明")
-    workflow.version_approve(outcome.version, actor)
+        workflow.warning_explain(finding=finding, actor=actor, text="尾差")
+    workflow.version_submit(version=outcome.version, actor=actor, correction_note="更正表03说明")
+    workflow.version_approve(version=outcome.version, actor=actor)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.version_publish(outcome.version, actor)
+        workflow.version_publish(version=outcome.version, actor=actor)
     html = client.get(url).content.decode()
     assert "更正表03说明" in html and "第 2 版" in html
     assert Version.objects.filter(disclosure=first.disclosure, status="published").count() == 2

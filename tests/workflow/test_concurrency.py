@@ -49,7 +49,7 @@ def test_two_parallel_approvals_one_wins(world, attempt):
     version = make_version(world.a, Version.Status.SUBMITTED)
     second = make_user("rev_1b", "reviewer", region=world.a.department.region)
     results = _race(
-        lambda user: workflow.version_approve(version, workflow.Actor(user, "10.0.0.1")),
+        lambda user: workflow.version_approve(version=version, actor=workflow.Actor(user, "10.0.0.1")),
         [world.users["reviewer_1"], second],
     )
     assert sorted(str(r) == "ok" for r in results) == [False, True], results
@@ -70,7 +70,7 @@ def test_two_parallel_submissions_of_different_versions_one_wins(world):
 
         try:
             barrier.wait()
-            workflow.version_submit(version, workflow.Actor(accountant))
+            workflow.version_submit(version=version, actor=workflow.Actor(accountant))
             results.append("ok")
         except workflow.TransitionRefused as refused:
             results.append(str(refused))
