@@ -80,7 +80,8 @@ def _identity(finding: Finding) -> tuple:
 def version_findings_refresh(*, version: Version, snapshot: Snapshot | None = None) -> list[Finding]:
     """Recompute the version's derived findings and replace the stored ones, keeping each
     explanation whose finding still holds. Returns the findings now stored."""
-    snapshot = snapshot if snapshot is not None else version_snapshot(version)
+    # last year's figures change what a draft says, never which parts are written: not loaded
+    snapshot = snapshot if snapshot is not None else version_snapshot(version, last_year=False)
     findings = [finding_of(problem, version) for problem in derived_problems(snapshot)]
     with transaction.atomic():
         previous = version.findings.filter(Q(code__startswith=PERFORMANCE) | Q(code=CONTRADICTION))
