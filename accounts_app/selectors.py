@@ -11,7 +11,7 @@ from django.db.models import Count, QuerySet
 
 from .dataset import Dataset, LineData, TableData
 from .models import Disclosure, Figure, Line, Profile, TableLayoutEntry, Version
-from .snapshot import Evaluation, Fund, Indicator, Snapshot
+from .snapshot import PROFILE_FIELDS, Evaluation, Fund, Indicator, Snapshot
 from .snapshot import Profile as ProfileData
 from . import caching
 from .specs import TableSet, get_table_set, specs_for_year
@@ -99,9 +99,6 @@ def last_year_published(disclosure: Disclosure) -> Version | None:
         .order_by("-number")
         .first()
     )
-
-
-PROFILE_FIELDS = tuple(f.name for f in fields_of(ProfileData))
 
 
 def version_snapshot(version: Version, *, last_year: bool = True, texts: bool = True) -> Snapshot:

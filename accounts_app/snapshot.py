@@ -135,6 +135,9 @@ class Profile:
         )
 
 
+PROFILE_FIELDS = tuple(f.name for f in fields(Profile))  # as the Profile model names them
+
+
 @dataclass
 class Snapshot:
     """A version's figures and texts, with last year's published key figures and, where asked

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from ..narrative.consistency import CODE as CONTRADICTION
 from ..selectors import version_evaluations
-from ..snapshot import Evaluation
+from ..snapshot import PROFILE_FIELDS, Evaluation
 from .findings import version_findings_refresh
 from ..models import (
     ExtraSection,
@@ -28,10 +28,6 @@ from ..models import (
 )
 
 EDITABLE = (Version.Status.DRAFT, Version.Status.RETURNED)
-PROFILE_FIELDS = (
-    "duties", "organisation", "internal_bodies", "units",
-    "staff_in_service", "staff_retired", "staff_other", "staff_notes",
-)
 
 
 class NotEditable(Exception):
@@ -53,10 +49,6 @@ def profile_of(version: Version) -> Profile:
 
 def facts_of(version: Version) -> dict[tuple[str, str], Decimal]:
     return {(f.key, f.code): f.value for f in version.facts.all()}
-
-
-def written_of(version: Version) -> dict[tuple[str, str], str]:
-    return {(w.section, w.field): w.text for w in version.written.all()}
 
 
 # -- saving from the forms: each write recomputes the derived findings ------------------
