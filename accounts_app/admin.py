@@ -30,7 +30,7 @@ from .models import (
 from .admin_layouts import RegionForm
 from .security import client_ip
 from .services import downloads
-from .services.catalogs import glossary_for
+from .services.catalogs import glossary_for, subject_delete, subject_save
 from .services.workflow import Actor, version_upload
 
 admin.site.site_header = "部门决算公开平台 · 管理"
@@ -139,6 +139,16 @@ class SubjectAdmin(admin.ModelAdmin):
     search_fields = ("code", "name")
     ordering = ("-year__year", "code")
     readonly_fields = ("level", "parent")
+
+    # A catalog change reaches the open versions' code warnings (services.catalogs).
+    def save_model(self, request, obj, form, change):
+        subject_save(subject=obj)
+
+    def delete_model(self, request, obj):
+        subject_delete(subjects=[obj])
+
+    def delete_queryset(self, request, queryset):
+        subject_delete(subjects=list(queryset.select_related("year")))
 
 
 @admin.register(FunctionSubject)

@@ -19,7 +19,7 @@ MESSAGES: dict[str, str] = {
     "file.bomb": "工作簿解压后过大（{part} 超过 {limit}），疑似压缩炸弹，已拒绝。",
     "file.too_complex": "工作簿内部结构异常（{part} 含有超过 {limit} 个 XML 标记），不像一份决算公开表，已拒绝。",
     "file.zip_method": "工作簿使用了 Excel 不使用的压缩方式（{part}），已拒绝。请在 Excel 中重新保存为 .xlsx 后再上传。",
-    "file.no_tables": "工作簿中没有找到任何公开表。公开表按标题识别，例如“收入支出决算总表”“收入决算表”。",
+    "file.no_tables": "工作簿中没有找到任何公开表。公开表按标题识别，例如{examples}。",
     # Sheets and tables
     "sheet.ignored": "{reason}",
     "sheet.unsure": "{reason}",

@@ -14,10 +14,14 @@ from ninja import Field, Schema
 from pydantic import create_model
 
 from ..numbers import CENT
+from ..specs import DEFAULT_TABLE_SET, get_table_set, template_specs
 from ..specs.key_figures import KEY_LABELS
 
 AMOUNT = "金额（万元；数量类为个、人、辆等），两位小数的字符串，如 \"1085.68\"；null 表示“——”（不适用）"
 KIND = "类型：department 部门决算，unit 单位决算"
+# The examples the descriptions give: the first two tables of the national order.
+_FIRST, _SECOND = template_specs(get_table_set(DEFAULT_TABLE_SET), 2023)[:2]
+_EXAMPLE_LABEL = get_table_set(DEFAULT_TABLE_SET).label_of(_FIRST.family)
 UNIT = "单位名称；部门决算为 null"
 ROW_KEY = "行键：科目编码、行次，或 total（合计行）"
 
@@ -63,7 +67,7 @@ class DisclosureFilters(ScopeFilters):
 
 
 class FigureFilters(ScopeFilters):
-    table: str | None = Field(None, description="表键，如 expense（支出决算表）；见 /api/versions/{id} 的 tables.key")
+    table: str | None = Field(None, description=f"表键，如 {_SECOND.key}（{_SECOND.title}）；见 /api/versions/{{id}} 的 tables.key")
     code: str | None = Field(None, description="行键：科目编码（如 2080501）、行次（如 27）或 total（合计行）")
     code_prefix: bool = Field(
         False, description="为 true 时 code 按前缀匹配：code=208 得到 208、20805、2080501 等类、款、项；默认精确匹配"
@@ -139,9 +143,9 @@ class DisclosureDetailOut(DisclosureOut):
 
 
 class TableBriefOut(Schema):
-    key: str = Field(description="表键，如 income_expense")
-    title: str = Field(description="表名，如 收入支出决算总表")
-    label: str = Field(description="表号（原文），如 公开01表")
+    key: str = Field(description=f"表键，如 {_FIRST.key}")
+    title: str = Field(description=f"表名，如 {_FIRST.title}")
+    label: str = Field(description=f"表号（原文），如 {_EXAMPLE_LABEL}")
     rows: int = Field(description="行数（含无数据的行）")
 
 

@@ -338,3 +338,4 @@ class SheetParser(HeaderReader):
                     name=line.label,
                     year=self.expectation.catalog_year or self.expectation.year,
                 )
+                self.problems[-1].row = line.key  # services.catalogs finds it again by its code

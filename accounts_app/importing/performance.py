@@ -7,8 +7,8 @@ its title down. Within one, every part is found by its label — 项目资金/�
 by the header labels of its own part, so the shifts between documents (the fund labels
 in column B here and C there, 情况说明 merged over other columns) do not matter.
 
-The result is one dict per table, as snapshot.Evaluation.from_data() takes it:
-printed 执行率 and 得分 are kept as data; checking.performance recomputes them.
+The result is one snapshot.Evaluation per table (read part by part as plain data): printed
+执行率 and 得分 are kept as data; checking.performance recomputes them.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ..snapshot import Evaluation
 from ..specs.performance import (
     AMOUNTS,
     FUND_COLUMNS,
@@ -80,7 +81,7 @@ def _shown(cell):
     return value
 
 
-def parse_sheet(sheet_name: str, rows: list[tuple]) -> tuple[list[dict], list[Problem]]:
+def parse_sheet(sheet_name: str, rows: list[tuple]) -> tuple[list[Evaluation], list[Problem]]:
     """Every 绩效自评表 of a sheet, and the problems found reading them."""
     titles = title_rows(rows)
     bounds = [r for r, _ in titles] + [len(rows)]
@@ -90,7 +91,7 @@ def parse_sheet(sheet_name: str, rows: list[tuple]) -> tuple[list[dict], list[Pr
         evaluation = reader.read()
         problems.extend(reader.problems)
         if evaluation is not None:
-            evaluations.append(evaluation)
+            evaluations.append(Evaluation.from_data(evaluation))
     return evaluations, problems
 
 

@@ -15,7 +15,8 @@ from itertools import islice
 from defusedxml import DefusedXmlException
 
 from ..dataset import Dataset, TableData, display_title
-from ..specs import TableSet, ordered_keys, specs_for_year
+from ..snapshot import Evaluation
+from ..specs import TableSet, ordered_keys, specs_for_year, template_specs
 from .. import messages
 from . import cells, identify, performance
 from .parser import SheetParser, formula_problems
@@ -93,7 +94,7 @@ class ParseResult:
     dataset: Dataset
     problems: list[Problem]
     sheets: list[SheetReading] = field(default_factory=list)
-    evaluations: list[dict] = field(default_factory=list)  # 绩效自评表, as snapshot.Evaluation.from_data() takes them
+    evaluations: list[Evaluation] = field(default_factory=list)  # 绩效自评表
 
     @property
     def errors(self) -> list[Problem]:
@@ -128,7 +129,8 @@ def parse_workbook(opened: OpenedWorkbook, expectation: Expectation) -> ParseRes
             result.dataset.tables[table.spec.key] = table
             result.dataset.labels[table.spec.family] = reading.label
     if not any(s.status not in (Status.IGNORED, Status.EXCLUDED) for s in result.sheets):
-        raise WorkbookRejected("file.no_tables")
+        titles = [expectation.table_set.title_of(spec) for spec in template_specs(expectation.table_set, expectation.year)[:2]]
+        raise WorkbookRejected("file.no_tables", examples="".join(f"“{title}”" for title in titles))
     _report_missing(expectation, specs, read_in, result)
     _report_outside_set(expectation, result)
     order = {key: n for n, key in enumerate(ordered_keys(expectation.table_set, expectation.year))}

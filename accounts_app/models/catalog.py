@@ -57,7 +57,7 @@ class Subject(models.Model):
 class FunctionSubject(Subject):
     description = models.TextField("科目说明", blank=True, help_text="财政部《政府收支分类科目》中的说明，用于名词解释。")
     summary_line = models.PositiveSmallIntegerField(
-        "收支总表行次", null=True, blank=True, help_text="该类在收入支出决算总表中的行次（仅类级科目）。"
+        "收支总表行次", null=True, blank=True, help_text="该类在收支总表中的行次（仅类级科目）。"
     )
     LEVELS = FUNCTION_LEVELS
 

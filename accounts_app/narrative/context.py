@@ -8,12 +8,9 @@ from decimal import Decimal
 
 from ..dataset import Dataset, TableData
 from ..snapshot import Snapshot
-from ..specs import TOTAL_ROW
-from ..specs.key_figures import key_figures
+from ..specs.key_figures import LAST_YEAR, figure_value, key_figures
 from ..specs.outline import DEFAULT_OUTLINE
 from ..specs.tables.common import chinese_ordinal
-from ..specs.tables.fiscal_income_expense import KEY as FISCAL
-from ..specs.tables.subject_tables import GPB_EXPENSE
 
 
 @dataclass
@@ -51,7 +48,7 @@ class Context:
     dataset: Dataset
     facts: dict[tuple[str, str], Decimal]
     written: dict[tuple[str, str], str]
-    last: dict[str, Decimal]  # last year's figures: published disclosure, else facts
+    last: dict[str, Decimal]  # last year's figures by their fact key: published disclosure, else facts
     evaluations: list = field(default_factory=list)
     outline: str = DEFAULT_OUTLINE  # the region's (specs.outline)
 
@@ -80,29 +77,13 @@ def labelled(ctx: Context, key: str, label: str, block: int, column: str = "amou
     return table.value(row, column) if row else None
 
 
-# Last year's figures a draft compares with; each is also an extra fact `last_<key>`.
-LAST_YEAR_KEYS = ("grand_total", "income_total", "expense_total", "fiscal_grand_total", "general_expense", "basic", "three_public")
-
-
 def last_year_figures(dataset: Dataset | None, facts: dict[tuple[str, str], Decimal]) -> dict[str, Decimal]:
-    """Last year's totals: from its published disclosure when the portal has it, each gap
-    filled from the extra facts the accountant entered."""
-    published = {}
-    if dataset is not None:
-        last = Context(dataset.year, "", dataset, {}, {}, {})
-        published = {
-            "grand_total": last.figure("income_grand"),
-            "income_total": last.figure("income_total"),
-            "expense_total": last.figure("expense_total"),
-            "fiscal_grand_total": labelled(last, FISCAL, "总计", 0),
-            "general_expense": last.value(GPB_EXPENSE, TOTAL_ROW, "total"),
-            "basic": last.value(GPB_EXPENSE, TOTAL_ROW, "basic"),
-            "three_public": last.figure("three_public"),
-        }
+    """Last year's totals, by the extra fact that stands in for each (specs.key_figures.LAST_YEAR):
+    from its published disclosure when the portal has it, each gap filled from the fact entered."""
     found = {}
-    for key in LAST_YEAR_KEYS:
-        value = published.get(key)
-        found[key] = value if value is not None else facts.get((f"last_{key}", ""))
+    for fact, figure in LAST_YEAR.items():
+        value = figure_value(figure, dataset) if dataset is not None else None
+        found[fact] = value if value is not None else facts.get((fact, ""))
     return {key: value for key, value in found.items() if value is not None}
 
 

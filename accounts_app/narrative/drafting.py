@@ -24,20 +24,13 @@ from .sections_other import assets, operating, performance, procurement, three_p
 from .sections_tables import basic, expense, fiscal, gov_fund, gpb, income, overview, soe
 
 
+# Each section of the outlines (specs.outline) is written by the builder of the same name.
 BUILDERS = {
-    "overview": overview,
-    "income": income,
-    "expense": expense,
-    "fiscal": fiscal,
-    "gpb": gpb,
-    "basic": basic,
-    "gov_fund": gov_fund,
-    "soe": soe,
-    "three_public": three_public,
-    "operating": operating,
-    "procurement": procurement,
-    "assets": assets,
-    "performance": performance,
+    builder.__name__: builder
+    for builder in (
+        overview, income, expense, fiscal, gpb, basic, gov_fund, soe,
+        three_public, operating, procurement, assets, performance,
+    )
 }
 
 

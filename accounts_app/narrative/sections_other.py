@@ -75,7 +75,7 @@ def three_public(ctx: Context, b: Builder) -> None:
         whole.say(
             f"{ctx.year} 年度“三公”经费财政拨款支出" + completion(budget, final, of="预算"),
             _versus_budget(budget, final, whole, "reason", "“三公”经费"),
-            change("“三公”经费财政拨款支出决算", final, ctx.last.get("three_public"), against="与上年度相比，"),
+            change("“三公”经费财政拨款支出决算", final, ctx.last.get("last_three_public"), against="与上年度相比，"),
             whole.written("change_reason", "“三公”经费：与上年度相比的变化原因", "主要原因是"),
         )
     detail = b.sub("detail", "“三公”经费财政拨款支出决算具体情况说明")

@@ -14,7 +14,7 @@ from ..specs.tables import gpb_basic
 from ..specs.tables.fiscal_income_expense import FUNDS
 from ..specs.tables.fiscal_income_expense import KEY as FISCAL
 from ..specs.tables.income_expense import KEY as INCOME_EXPENSE
-from ..specs.tables.subject_tables import EXPENSE, GOV_FUND, GPB_EXPENSE, INCOME, SOE_CAPITAL
+from ..specs.tables.subject_tables import EXPENSE, FUND_STATED, GOV_FUND, GPB_EXPENSE, INCOME, SOE_CAPITAL
 from .context import Builder, Context, labelled
 from .phrases import change, completion, listing, with_share
 
@@ -41,7 +41,7 @@ def overview(ctx: Context, b: Builder) -> None:
     if income_grand is None and expense_grand is None:
         b.say(f"{ctx.year} 年度{ctx.subject}无收入、支出。")
         return
-    _grand_totals(ctx, b, "", income_grand, expense_grand, "grand_total", "总体情况：主要原因")
+    _grand_totals(ctx, b, "", income_grand, expense_grand, "last_grand_total", "总体情况：主要原因")
     if ctx.table(INCOME_EXPENSE) is not None:
 
         def amounts(labels, block):
@@ -76,7 +76,7 @@ def income(ctx: Context, b: Builder) -> None:
     sources = _columns_of_total(ctx, INCOME, total)
     b.say(
         f"{ctx.year} 年度收入合计 {money(total)} 万元。",
-        change("收入合计", total, ctx.last.get("income_total")),
+        change("收入合计", total, ctx.last.get("last_income_total")),
         f"其中：{listing(sources)}。" if sources else "",
         b.written("reason", "收入：说明", ""),
     )
@@ -94,7 +94,7 @@ def expense(ctx: Context, b: Builder) -> None:
     ]
     b.say(
         f"{ctx.year} 年度支出合计 {money(total)} 万元。",
-        change("支出合计", total, ctx.last.get("expense_total")),
+        change("支出合计", total, ctx.last.get("last_expense_total")),
         f"其中：{listing(parts)}。" if parts else "",
         f"主要使用{'、'.join(dict.fromkeys(subjects))}等科目。" if subjects else "",
         b.written("reason", "支出：说明", ""),
@@ -107,7 +107,7 @@ def fiscal(ctx: Context, b: Builder) -> None:
     if income_grand is None and expense_grand is None:
         b.say(f"{ctx.year} 年度{ctx.subject}无财政拨款收入、支出。")
         return
-    _grand_totals(ctx, b, "财政拨款", income_grand, expense_grand, "fiscal_grand_total", "财政拨款总体：主要原因")
+    _grand_totals(ctx, b, "财政拨款", income_grand, expense_grand, "last_fiscal_grand_total", "财政拨款总体：主要原因")
     funds = [f"{fund}收入 {money(ctx.value(FISCAL, str(i + 1), 'amount') or ZERO)} 万元" for i, fund in enumerate(FUNDS)]
     b.say(f"财政拨款收入中，{'，'.join(funds)}。")
 
@@ -141,7 +141,7 @@ def gpb(ctx: Context, b: Builder) -> None:
     whole = b.sub("overall", "总体情况")
     whole.say(
         with_share(f"{ctx.year} 年度一般公共预算财政拨款支出 {money(total)} 万元", total, expense_total, "支出合计的") + "。",
-        change("一般公共预算财政拨款支出", total, ctx.last.get("general_expense")),
+        change("一般公共预算财政拨款支出", total, ctx.last.get("last_general_expense")),
         whole.written("reason", "一般公共预算财政拨款支出总体：主要原因", "主要原因是"),
     )
 
@@ -217,20 +217,21 @@ def basic(ctx: Context, b: Builder) -> None:
         ]
     b.say(
         f"{ctx.year} 年度一般公共预算财政拨款基本支出 {money(total or 0)} 万元。",
-        change("基本支出", total, ctx.last.get("basic")),
+        change("基本支出", total, ctx.last.get("last_basic")),
         f"其中：{listing(parts)}。" if parts else "",
     )
     if by_class:
         b.say(f"按经济分类，{'，'.join(by_class)}。", b.written("reason", "基本支出：说明", ""))
 
 
-def _budget_fund(ctx: Context, b: Builder, key: str, name: str, budget_fact: str, columns: tuple[str, ...]) -> None:
+def _budget_fund(ctx: Context, b: Builder, key: str, name: str, budget_fact: str) -> None:
     """七 政府性基金 / 八 国有资本经营: the table's totals and 类, or the 无 sentence. In a
     table that is used, a blank 结转和结余 reads as 0.00."""
     table = ctx.table(key)
     final = ctx.value(key, TOTAL_ROW, "total")
     budget = ctx.fact(budget_fact)
-    if table is None or not any(ctx.value(key, TOTAL_ROW, c) for c in columns):
+    columns = [c for c in table.spec.value_columns if c.key in FUND_STATED] if table else []
+    if table is None or not any(ctx.value(key, TOTAL_ROW, c.key) for c in columns):
         b.say(
             f"{ctx.year} 年度{name}支出" + completion(budget, final) if budget is not None else "",
             f"{ctx.subject} {ctx.year} 年度没有使用{name}安排的支出。",
@@ -240,9 +241,8 @@ def _budget_fund(ctx: Context, b: Builder, key: str, name: str, budget_fact: str
     def amount(column: str) -> str:
         return money(ctx.value(key, TOTAL_ROW, column) or ZERO)
 
-    labels = {"opening": "年初结转和结余", "income": "本年收入", "total": "本年支出", "closing": "年末结转和结余"}
     b.say(
-        f"{ctx.year} 年度{name}" + "，".join(f"{labels[c]} {amount(c)} 万元" for c in columns) + "。",
+        f"{ctx.year} 年度{name}" + "，".join(f"{c.group or c.label} {amount(c.key)} 万元" for c in columns) + "。",
         f"{name}支出" + completion(budget, final) if budget is not None else "",
     )
     classes = [
@@ -254,15 +254,14 @@ def _budget_fund(ctx: Context, b: Builder, key: str, name: str, budget_fact: str
 
 
 def gov_fund(ctx: Context, b: Builder) -> None:
-    _budget_fund(ctx, b, GOV_FUND, "政府性基金预算财政拨款", "fund_initial_budget", ("opening", "income", "total", "closing"))
+    _budget_fund(ctx, b, GOV_FUND, "政府性基金预算财政拨款", "fund_initial_budget")
 
 
 def soe(ctx: Context, b: Builder) -> None:
     """Either form of the table: 支出 only (older order) or 收入支出 (newer order)."""
     table = ctx.dataset.family(SOE_CAPITAL)
     key = table.spec.key if table is not None else SOE_CAPITAL
-    columns = tuple(c.key for c in table.spec.value_columns if c.key in ("opening", "income", "total", "closing")) if table else ("total",)
-    _budget_fund(ctx, b, key, "国有资本经营预算财政拨款", "capital_initial_budget", columns)
+    _budget_fund(ctx, b, key, "国有资本经营预算财政拨款", "capital_initial_budget")
 
 
 # The 三公 items the 情况说明 describes: item key (of the stored table and of the facts), label.

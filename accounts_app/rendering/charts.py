@@ -151,7 +151,7 @@ def income_structure(dataset: Dataset) -> Chart:
             value = table.value(row.key, total.column)
             if row.label and value:
                 rows.append(ChartRow(row.label.split("、", 1)[-1], value))
-    return donut("income", "收入结构", rows)
+    return donut("income_mix", "收入结构", rows)
 
 
 def expense_structure(dataset: Dataset) -> Chart:
@@ -163,11 +163,11 @@ def expense_structure(dataset: Dataset) -> Chart:
         value = table.value(figure.row_key(table.spec), figure.column) if table else None
         if value:
             rows.append(ChartRow(KEY_LABELS[key], value))
-    return donut("expense", "支出结构", rows)
+    return donut("expense_mix", "支出结构", rows)
 
 
 def expense_by_class(dataset: Dataset) -> Chart:
-    """支出按功能分类 类 (the 支出决算表's 类 rows)."""
+    """支出按功能分类 类 (the 类 rows of the table holding the 基本支出 key figure)."""
     table = dataset.get(BY_KEY[CLASSES_WITH].table)
     rows = []
     if table:

@@ -101,7 +101,7 @@ def workbook_import(*, disclosure: Disclosure, data: bytes, filename: str, user=
         return ImportOutcome(version=None, problems=[rejected.problem])
     finally:
         opened.close()
-    evaluations = [Evaluation.from_data(evaluation) for evaluation in result.evaluations]
+    evaluations = result.evaluations
     problems = sorted(result.problems + check_dataset(result.dataset), key=sort_key)
     version, derived = store_version(
         disclosure=disclosure, dataset=result.dataset, problems=problems, data=data, filename=filename, user=user,

@@ -16,8 +16,6 @@ from ..numbers import CENT
 from ..specs import Unit
 from ..specs.rules import Ref
 
-SUMMARY_TABLES = {"income_expense", "fiscal_income_expense"}  # 表01, 表04: totals of the others
-
 Cell = tuple[str, str, str]  # (table, row, column)
 
 
@@ -76,7 +74,7 @@ def _is_money(dataset: Dataset, table: str, row: str, column: str) -> bool:
 
 def derivation(dataset: Dataset) -> Derivation:
     """Gauss–Jordan elimination over the equalities, choosing as derived cell of each the
-    most total-like one: in 表01/表04 (summaries of the other tables) first, then the cell
+    most total-like one: in the tables that sum up the others (`TableSpec.summarises`) first, then the cell
     that most often stands alone against a sum, then the largest amount."""
     cells: dict[Cell, int] = {}
     for key, table in dataset.tables.items():
@@ -99,7 +97,7 @@ def derivation(dataset: Dataset) -> Derivation:
         rows.append(row)
 
     def rank(cell: Cell):
-        return (cell[0] in SUMMARY_TABLES, alone.get(cell, 0), abs(cells[cell]))
+        return (dataset.tables[cell[0]].spec.summarises, alone.get(cell, 0), abs(cells[cell]))
 
     derived: dict[Cell, dict[Cell, Fraction]] = {}
     for row in rows:

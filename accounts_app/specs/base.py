@@ -130,6 +130,7 @@ class TableSpec:
     # Blocks after the first may be left out: 表06 prints its 经济分类 in two or three blocks.
     optional_blocks: bool = False
     headline: tuple[tuple[str, str], ...] = ()  # the cells that sum the table up: its 合计
+    summarises: bool = False  # its figures are totals of the other tables' (表01, 表04)
     form: str = ""  # how this form prints, where a table has several: 「各项为行，预算数、决算数两栏」
 
     def __post_init__(self):

@@ -46,6 +46,20 @@ INCOME_SOURCES_ABOVE = "income_total"  # 收入结构: the labelled rows above t
 EXPENSE_PARTS = ("basic", "project")  # 支出结构
 CLASSES_WITH = "basic"  # 支出按功能分类（类）: the 类 rows of the table holding this figure
 TOTALS = ("income_grand", "expense_grand")  # 收支总计与上年比较
+GPB_TOTAL = KeyFigure("gpb_total", "一般公共预算财政拨款支出", "gpb_expense", "total", row=TOTAL_ROW)
+
+# Last year's figures 情况说明 compares with, by the extra fact (specs.facts) that stands in
+# for each when last year's disclosure is not on the portal.
+LAST_YEAR = {
+    "last_grand_total": BY_KEY["income_grand"],
+    "last_income_total": BY_KEY["income_total"],
+    "last_expense_total": BY_KEY["expense_total"],
+    "last_fiscal_grand_total": KeyFigure("fiscal_grand", "财政拨款收入总计", "fiscal_income_expense", "amount", "总计", 0),
+    "last_general_expense": GPB_TOTAL,
+    "last_basic": KeyFigure("gpb_basic", "一般公共预算财政拨款基本支出", "gpb_expense", "basic", row=TOTAL_ROW),
+    "last_three_public": BY_KEY["three_public"],
+}
+
 # The region's comparison (one row per department) and a department's trend over the years.
 COMPARED = ("income_grand", "expense_grand", "fiscal_income", "basic", "project", "three_public")
 TRENDS = ("income_grand", "expense_grand", "three_public")  # one chart each; EXPENSE_PARTS side by side
@@ -70,12 +84,7 @@ NAMED = (
     Named(("本年支出合计", "支出合计"), BY_KEY["expense_total"], "本年支出合计"),
     Named(("财政拨款收入",), BY_KEY["fiscal_income"], "财政拨款收入合计", whole="income_total"),
     Named(("财政拨款支出",), BY_KEY["fiscal_expense"], "财政拨款支出合计", whole="expense_total"),
-    Named(
-        ("一般公共预算财政拨款支出",),
-        KeyFigure("gpb_total", "一般公共预算财政拨款支出", "gpb_expense", "total", row=TOTAL_ROW),
-        "合计",
-        whole="expense_total",
-    ),
+    Named(("一般公共预算财政拨款支出",), GPB_TOTAL, "合计", whole="expense_total"),
     Named(("基本支出",), BY_KEY["basic"], "基本支出合计", whole="expense_total"),
     Named(("项目支出",), BY_KEY["project"], "项目支出合计", whole="expense_total"),
     Named(("“三公”经费", "三公经费", "\"三公\"经费"), BY_KEY["three_public"], "“三公”经费决算数"),

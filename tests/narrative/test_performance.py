@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import subprocess
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -315,10 +316,10 @@ def test_evaluations_one_under_another_on_one_sheet_read_alike():
     together, problems = performance.parse_sheet("附件", first + [(None,) * 9] + second)
     alone = [performance.parse_sheet("附件", part)[0][0] for part in (first, second)]
     assert not problems
-    assert [e["name"] for e in together] == ["综合业务费", "公补医疗费"]
+    assert [e.name for e in together] == ["综合业务费", "公补医疗费"]
     assert together[0] == alone[0]
-    assert together[1]["funds"][0]["cell"] == f"B{len(first) + 1 + 5}"  # cells of the whole sheet
-    assert [{**row, "cell": ""} for row in together[1]["indicators"]] == [{**row, "cell": ""} for row in alone[1]["indicators"]]
+    assert together[1].funds[0].cell == f"B{len(first) + 1 + 5}"  # cells of the whole sheet
+    assert [replace(row, cell="") for row in together[1].indicators] == [replace(row, cell="") for row in alone[1].indicators]
 
 
 # -- versions and forms --------------------------------------------------------------------------

@@ -71,7 +71,7 @@ def test_page_structure_is_the_standard_layout(client, publish_seed):
         assert html.count(part) >= 2  # in the table of contents and as a heading
     assert '<th scope="col"' in html and "<caption>" in html
     assert "本部分（职责、机构设置、人员情况）未填写" in html
-    assert 'id="chart-income"' in html and "<svg" in html
+    assert 'id="chart-income_mix"' in html and "<svg" in html
     assert "2101501 行政运行" in html  # 名词解释 lists the subjects used
 
 

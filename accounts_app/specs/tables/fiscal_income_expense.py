@@ -100,6 +100,7 @@ def build(classification: Classification) -> TableSpec:
     )
     return TableSpec(
         key=KEY,
+        summarises=True,
         title="财政拨款收入支出决算总表",
         aliases=("财政拨款收支决算总表",),
         row_kind=RowKind.LINE,

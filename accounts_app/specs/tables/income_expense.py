@@ -53,6 +53,7 @@ def build(classification: Classification) -> TableSpec:
     a = "amount"
     return TableSpec(
         key=KEY,
+        summarises=True,
         title="收入支出决算总表",
         aliases=("收支决算总表", "部门收入支出决算总表"),
         row_kind=RowKind.LINE,

@@ -167,6 +167,8 @@ FUND_COLUMNS = (
     ("project", "项目支出", ()),
     ("closing", "年末结转和结余", ()),
 )
+# The columns whose 合计 情况说明 states for a fund table, in either form (each by its group or label).
+FUND_STATED = ("opening", "income", "total", "closing")
 
 
 def _fund_table(classification, key, fund, t04_column, t04_opening_line, t04_income_line, title, empty_note, **extra):
