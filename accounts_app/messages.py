@@ -79,7 +79,25 @@ MESSAGES: dict[str, str] = {
     "performance.total": "{table}的总分：各项得分合计为 {expected}（资金 {funds} + 资金管理 {management} + 绩效指标 {indicators}），表中总分为 {found}，相差 {difference}。",
     "performance.total_weight": "{table}的总分分值：各项分值合计为 {expected}（资金 {funds} + 资金管理 {management} + 绩效指标 {indicators}），表中为 {found}。",
     # 情况说明 against the figures
+    "narrative.fact_missing": "补充数据“{label}”未填写：请填写数值，没有的请填“无”。未填写的数据不会写成 0。",
+    "narrative.reason_missing": "情况说明“{where}”未填写，提交前须填写。",
+    "narrative.profile_missing": "第一部分 概况的“{part}”未填写。",
     "narrative.contradiction": "情况说明“{where}”写明{name}为 {written}，与{source}（{expected}）不一致：“{excerpt}”",
+    # checking.checklist: the reviewer's checklist as rules (RULES there, docs/rules.md); {where} names the place
+    "rule.car_holding": "{where}：公务用车保有量为 {holding} 辆，而{vehicles_place}为 {vehicles} 辆，两者应一致。",
+    "rule.operating_cost": "{where}：机关运行经费为 {amount}，超过了{public_place}（{public} 万元）{difference} 万元。",
+    "rule.initial_budget_total": "{where}：年初预算合计为 {total}，而{items_place}（{count} 项）之和为 {parts} 万元，相差 {difference} 万元。",
+    "rule.reception_split": "{where}：公务接待费决算数为 {reception} 万元，而{domestic_place}（{domestic}）与{foreign_place}（{foreign}）之和为 {parts} 万元。",
+    "rule.procurement_split": "{where}：政府采购支出总额为 {total}，而货物、工程、服务支出之和为 {parts} 万元（{items}）。",
+    "rule.procurement_sme": "{where}：授予中小企业合同金额为 {sme}，超过了{total_place}（{total} 万元）。",
+    "rule.procurement_micro": "{where}：授予小微企业合同金额为 {micro}，超过了{sme_place}（{sme}）。",
+    "rule.entity_name": "{where}{sheet}：表头的部门（单位）名称为「{printed}」，与本公开的「{entity}」不一致。",
+    "rule.evaluation_number": "{where}{row}的「{column}」{at}为「{found}」，不是数字。",
+    "rule.placeholder": "{where}：有未替换的占位符「{placeholder}」：“{excerpt}”",
+    "rule.unit_slip": "{where}：“{written}”疑为金额单位笔误（本平台金额以万元为单位），应为 {meant}：“{excerpt}”",
+    "rule.change_direction": "{where}：写{name}“{verb}”，但本年 {now} 万元、上年 {last} 万元，实为{actual}：“{excerpt}”",
+    "rule.completion_without_budget": "{where}：写有“{written}”，但{budget}为 {value}，没有可完成的预算：“{excerpt}”",
+    "rule.kind_wording": "{where}：本公开是{right}，文字中却称“{wrong}”：“{excerpt}”",
 }
 
 

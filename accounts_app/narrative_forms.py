@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 
 from .models import ExtraSection, PerformanceEvaluation, PerformanceFund, PerformanceIndicator, Profile, Version
 from .selectors import version_dataset
-from .specs.facts import CODE_LISTS, FACTS, GROUPS
+from .narrative.requirements import FACTS_TABLE, PROFILE_TABLE
+from .specs.facts import CODE_LISTS, FACTS, GROUPS, NIL
 from .specs.tables.subject_tables import GPB_EXPENSE
 
 
@@ -55,8 +58,46 @@ def fact_field_name(key: str, code: str) -> str:
     return f"{key}__{code}" if code else key
 
 
+class FactField(forms.Field):
+    """A figure, or 「无」 (NIL); empty means not entered. Counts are whole numbers."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, amount: bool, **kwargs):
+        self.amount = amount
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "placeholder": "数字，没有的填“无”", "size": 14, "maxlength": 30})
+
+    def prepare_value(self, value):
+        if value is None or value == "":
+            return ""
+        if value == NIL:
+            return NIL
+        return value if self.amount else int(value)
+
+    def to_python(self, value):
+        text = str(value or "").strip().replace(",", "").replace("，", "")[:30]
+        if not text:
+            return None
+        if text in (NIL, "没有", "不适用"):
+            return NIL
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise forms.ValidationError("请填写数字，没有的请填“无”。") from None
+        if not number.is_finite() or number < 0 or number >= Decimal(10) ** 14:
+            raise forms.ValidationError("请填写不小于 0 的数字。")
+        if self.amount:
+            if number != number.quantize(Decimal("0.01")):
+                raise forms.ValidationError("金额以万元为单位，最多两位小数。")
+            return number.quantize(Decimal("0.01"))
+        if number != number.to_integral_value():
+            raise forms.ValidationError("数量须为整数。")
+        return number.quantize(Decimal(1))
+
+
 class FactsForm(forms.Form):
-    """One field per fact (and per code); an empty field means not entered."""
+    """One field per fact (and per code): a figure, 「无」, or empty (not entered)."""
 
     def __init__(self, *args, version: Version, initial_facts: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,19 +111,17 @@ class FactsForm(forms.Form):
                 label = f"{fact.label}：{code_label}" if code else fact.label
                 unit = "万元" if fact.is_amount else fact.unit
                 common = {"label": f"{label}（{unit}）", "required": False, "help_text": fact.help}
-                if fact.is_amount:
-                    field = forms.DecimalField(max_digits=16, decimal_places=2, **common)
-                else:
-                    field = forms.IntegerField(min_value=0, max_value=10**9, **common)
-                value = initial_facts.get((fact.key, code))
-                field.initial = None if value is None else (value if fact.is_amount else int(value))
+                field = FactField(amount=fact.is_amount, **common)
+                key = (fact.key, code)
+                field.initial = (NIL if initial_facts[key] is None else initial_facts[key]) if key in initial_facts else None
                 self.fields[name] = field
                 self.keys[name] = (fact.key, code)
                 names_of[fact.group].append(name)
         self.groups = [(group, [self[name] for name in names]) for group, names in self.groups if names]
 
     def facts(self) -> dict:
-        return {self.keys[name]: value for name, value in self.cleaned_data.items()}
+        """The facts submitted (a field the request did not carry is left as it is)."""
+        return {self.keys[name]: value for name, value in self.cleaned_data.items() if name in self.data}
 
 
 class WrittenForm(forms.Form):
@@ -95,8 +134,8 @@ class WrittenForm(forms.Form):
         for section, written in pairs:
             name = f"{section.key}__{written.key}"
             self.fields[name] = forms.CharField(
-                label=written.label, required=False, initial=written.text, max_length=5000,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                label=written.label + ("（须说明）" if written.required else ""), required=False, initial=written.text,
+                max_length=5000, widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
             )
             self.keys[name] = (section.key, written.key)
             if not self.sections or self.sections[-1][0] is not section:
@@ -104,7 +143,8 @@ class WrittenForm(forms.Form):
             self.sections[-1][1].append(self[name])
 
     def texts(self) -> dict:
-        return {self.keys[name]: value for name, value in self.cleaned_data.items()}
+        """The parts submitted (a part the request did not carry is left as it is)."""
+        return {self.keys[name]: value for name, value in self.cleaned_data.items() if name in self.data}
 
 
 class TableTextField(forms.CharField):
@@ -153,3 +193,12 @@ IndicatorFormSet = forms.inlineformset_factory(
     widgets={"reason": forms.TextInput()},
     extra=3, can_delete=True,
 )
+
+
+def where_stated(finding) -> tuple[str, str]:
+    """(url name, field id) of the form where a 待填写 finding (narrative.requirements) is filled in."""
+    if finding.table == FACTS_TABLE:
+        return "work:narrative_facts", f"id_{fact_field_name(finding.row, finding.column)}"
+    if finding.table == PROFILE_TABLE:
+        return "work:narrative_profile", f"id_{finding.row}"
+    return "work:narrative_text", f"id_{finding.row}__{finding.column}"

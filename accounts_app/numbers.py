@@ -15,6 +15,12 @@ def money(amount: Decimal) -> str:
     return f"{amount:,.2f}"
 
 
+def in_text(amount: Decimal) -> str:
+    """An amount in running text, as the documents print it: 2826.76, no thousands separators
+    (so that readers and checkers parse it); tables keep `money`."""
+    return f"{amount:.2f}"
+
+
 def cents(value: Decimal) -> Decimal:
     """A value to the 分 (two decimals, half up)."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)

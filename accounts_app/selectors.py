@@ -101,6 +101,16 @@ def last_year_published(disclosure: Disclosure) -> Version | None:
     )
 
 
+_LOOK_UP = object()
+
+
+def last_year_snapshot(disclosure: Disclosure, last=_LOOK_UP) -> Snapshot | None:
+    """Last year's published version of the same department or unit, as a snapshot of its
+    figures (`last`: that version, or None, when the caller has already looked it up)."""
+    last = last_year_published(disclosure) if last is _LOOK_UP else last
+    return Snapshot(dataset=version_dataset(last), kind=disclosure.kind, summary=last.summary) if last else None
+
+
 def version_snapshot(version: Version, *, last_year: bool = True, texts: bool = True) -> Snapshot:
     """Everything derived work needs about a version, in a fixed number of queries: its figures,
     last year's published key figures, and (`last_year`) its figures; with `texts`, the facts,
@@ -112,7 +122,7 @@ def version_snapshot(version: Version, *, last_year: bool = True, texts: bool = 
         kind=disclosure.kind,
         summary=version.summary,
         narrative_sections=version.narrative_sections,
-        last=Snapshot(dataset=version_dataset(last), kind=disclosure.kind, summary=last.summary) if last and last_year else None,
+        last=last_year_snapshot(disclosure, last) if last_year else None,
         last_summary=last.summary if last else None,
     )
     if texts:
@@ -125,6 +135,8 @@ def version_snapshot(version: Version, *, last_year: bool = True, texts: bool = 
         snapshot.written = {(w.section, w.field): w.text for w in version.written.all()}
         snapshot.profile = ProfileData(**{name: getattr(profile, name) for name in PROFILE_FIELDS}) if profile else ProfileData()
         snapshot.evaluations = version_evaluations(version)
+        snapshot.entity = disclosure.entity_name
+        snapshot.extra_sections = list(version.extra_sections.values("position", "title", "body", "table"))
     return snapshot
 
 

@@ -154,6 +154,8 @@ class Snapshot:
     narrative_sections: list | None = None  # 情况说明 as frozen at publication
     last: Snapshot | None = None  # last year's published figures, when loaded
     last_summary: dict | None = None  # last year's published key figures (charts)
+    entity: str = ""  # the department's or unit's name, as the disclosure names it
+    extra_sections: list[dict] = field(default_factory=list)  # the optional sections: {title, body, table}
 
     @property
     def year(self) -> int:

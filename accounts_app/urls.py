@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import narrative, public, uploads, work
+from .views import board, narrative, public, uploads, work
 
 work_patterns = [
     path("", work.dashboard, name="dashboard"),
@@ -38,6 +38,8 @@ work_patterns = [
 urlpatterns = [
     path("", public.home, name="home"),
     path("compare/", public.compare, name="compare"),
+    path("board/", board.board, name="board"),
+    path("board/board.csv", board.board_csv, name="board_csv"),
     path("departments/<int:pk>/", public.department, name="department"),
     path("disclosures/<int:pk>/", public.disclosure, name="disclosure"),
     path("disclosures/<int:pk>/versions/<int:number>/", public.disclosure, name="disclosure_version"),

@@ -152,7 +152,7 @@ def rows_only(data: bytes) -> None:
 
 def importer(case: Case) -> Callable[[], None]:
     seed = case.seed
-    region = region_ensure(SEED_REGIONS[seed["region"]])
+    region = region_ensure(info=SEED_REGIONS[seed["region"]])
     disclosure = disclosure_ensure(region=region, entity=seed["entity"], year=seed["year"], kind=seed["kind"])
 
     def run() -> None:

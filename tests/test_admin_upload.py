@@ -6,14 +6,14 @@ import io
 import re
 from html.parser import HTMLParser
 
-import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts_app.models import Disclosure, Figure, Membership, Version, VersionTable
 from accounts_app.services import workflow
-from tests.conftest import seed_workbook
+from tests.conftest import corrected_seed_book, corrected_seed_bytes
+from tests.statements import state_the_rest
 
 pytestmark = pytest.mark.django_db
 UPLOAD = "/admin/accounts_app/disclosure/upload/"
@@ -38,7 +38,7 @@ def accountant_of(django_user_model):
 
 
 def _file(seed: str, data: bytes | None = None, name: str | None = None) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name or f"seed_{seed}.xlsx", data or seed_workbook(seed).read_bytes(), content_type=XLSX)
+    return SimpleUploadedFile(name or f"seed_{seed}.xlsx", data or corrected_seed_bytes(seed), content_type=XLSX)
 
 
 class _TableCells(HTMLParser):
@@ -81,6 +81,7 @@ def outcome_text(html: str) -> str:
 
 def _refused(version, user, errors: int) -> None:
     with pytest.raises(workflow.TransitionRefused) as refused:
+        state_the_rest(version)
         workflow.version_submit(version=version, actor=workflow.Actor(user))
     assert str(refused.value) == f"检查发现 {errors} 处错误，须修改工作簿并重新上传后才能提交。"
     version.refresh_from_db()
@@ -156,7 +157,7 @@ def test_second_upload_is_a_new_version(client, accountant_of, seed_disclosure):
 def test_upload_with_a_missing_table_is_kept_as_a_draft_and_lists_errors_first(client, accountant_of, seed_disclosure):
     disclosure = seed_disclosure("000")
     accountant = accountant_of(disclosure.department)
-    book = openpyxl.load_workbook(seed_workbook("000"))
+    book = corrected_seed_book("000")
     sheet = next(s for s in book.worksheets if any("收入决算表" == str(c.value).strip() for row in s.iter_rows(max_row=5) for c in row))
     book.remove(sheet)
     buffer = io.BytesIO()

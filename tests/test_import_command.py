@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def putuo(catalogs):
-    region = region_ensure(SEED_REGIONS["上海市普陀区"])
+    region = region_ensure(info=SEED_REGIONS["上海市普陀区"])
     return Department.objects.create(region=region, name="中共上海市普陀区委社会工作部", code="PT-SGB")
 
 

@@ -68,8 +68,8 @@ class World:
 
 @pytest.fixture
 def world(catalogs) -> World:
-    r1 = region_ensure(RegionInfo("410704", "新乡市凤泉区", "河南省", "新乡市凤泉区财政局", "standard"))
-    r2 = region_ensure(RegionInfo("420107", "武汉市青山区", "湖北省", "武汉市青山区财政局", "numbered"))
+    r1 = region_ensure(info=RegionInfo("410704", "新乡市凤泉区", "河南省", "新乡市凤泉区财政局", "standard"))
+    r2 = region_ensure(info=RegionInfo("420107", "武汉市青山区", "湖北省", "武汉市青山区财政局", "numbered"))
     disclosures = {
         "A": disclosure_ensure(region=r1, entity="新乡市凤泉区医疗保障局", year=2023, kind="department"),
         "B": disclosure_ensure(region=r1, entity="新乡市凤泉区教育局", year=2023, kind="department"),

@@ -13,12 +13,12 @@ from decimal import ROUND_CEILING, Decimal
 
 from ..dataset import Dataset, TableData
 from ..importing.cells import format_amount
+from ..numbers import CENT
 from ..importing.problems import ERROR, WARNING, Problem
 from ..specs import TOTAL_ROW, RowKind, Unit
 from ..specs.rules import CellRule, HierarchyRule, Ref, RowRule, SubjectRule
 
 HALF_CENT = Decimal("0.005")
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 

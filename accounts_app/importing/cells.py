@@ -10,7 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import Enum
 from functools import lru_cache
 
-CENT = Decimal("0.01")
+from ..numbers import CENT, money
+
 WAN = Decimal(10000)
 _SPACES = re.compile(r"\s+")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -176,4 +177,4 @@ def int_like(value) -> int | None:
 
 
 def format_amount(value: Decimal | None) -> str:
-    return "——" if value is None else f"{value:,.2f}"
+    return "——" if value is None else money(value)

@@ -8,6 +8,7 @@ from .. import messages
 
 ERROR = "error"
 WARNING = "warning"
+MISSING = "missing"  # not an error in what was given: something still to be stated (narrative.requirements)
 
 
 @dataclass

@@ -184,6 +184,10 @@ class Version(models.Model):
         "读取情况", default=list, blank=True, editable=False,
         help_text="导入时写入：每个工作表读作哪张表（本部门的表号和标题）、行数、数据个数、合计，或未读取的原因。",
     )
+    quality = models.JSONField(
+        "公开质量", null=True, blank=True, editable=False,
+        help_text="完整性、细化程度、及时性、一致性、公开方式五个维度的得分和依据（services.quality 计算并写入）。",
+    )
 
     objects = VersionQuerySet.as_manager()
 

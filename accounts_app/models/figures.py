@@ -80,6 +80,7 @@ class Finding(models.Model):
     class Severity(models.TextChoices):
         ERROR = "error", "错误"
         WARNING = "warning", "提示"
+        MISSING = "missing", "待填写"  # what must be stated before submission (narrative.requirements)
 
     version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="findings", verbose_name="版本")
     severity = models.CharField("级别", max_length=10, choices=Severity.choices)

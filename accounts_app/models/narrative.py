@@ -45,12 +45,12 @@ class Profile(models.Model):
 class Fact(models.Model):
     """One extra fact (specs.facts): an amount in 万元 or a count, optionally per code
     (a 功能分类 项, a 三公 item, a vehicle kind). No row means not entered; a row with
-    0.00 means zero."""
+    0.00 means zero; a row without a value means the accountant chose 「无」."""
 
     version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="facts", verbose_name="版本")
     key = models.CharField("项目", max_length=40)
     code = models.CharField("编码", max_length=20, blank=True)
-    value = models.DecimalField("数值", max_digits=16, decimal_places=2)
+    value = models.DecimalField("数值", max_digits=16, decimal_places=2, null=True, blank=True, help_text="为空表示填报人选择了“无”。")
 
     class Meta:
         verbose_name = "补充数据"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..dataset import Dataset, TableData
+from ..numbers import ZERO
 from ..snapshot import Snapshot
 from ..specs.key_figures import LAST_YEAR, figure_value, key_figures
 from ..specs.outline import DEFAULT_OUTLINE
@@ -21,6 +22,7 @@ class WrittenField:
     label: str
     lead: str
     text: str = ""
+    required: bool = False  # a difference the text must explain (主要原因): cannot be submitted empty
 
 
 @dataclass
@@ -31,6 +33,11 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     fields: list[WrittenField] = field(default_factory=list)
     subsections: list["Section"] = field(default_factory=list)
+
+    @property
+    def has_content(self) -> bool:
+        """A heading is printed only over something: a paragraph here or in a subsection."""
+        return bool(self.paragraphs) or any(sub.has_content for sub in self.subsections)
 
     @property
     def heading(self) -> str:
@@ -61,7 +68,20 @@ class Context:
         return table.value(row, column) if table else None
 
     def fact(self, key: str, code: str = "") -> Decimal | None:
+        """A fact's figure; None when not entered or when 「无」 was chosen (see `stated`)."""
         return self.facts.get((key, code))
+
+    def stated(self, key: str, code: str = "") -> bool:
+        """Entered: a figure, or 「无」 chosen. What is not stated is unknown, never zero."""
+        return (key, code) in self.facts
+
+    def nil(self, key: str, code: str = "") -> bool:
+        """「无」 chosen."""
+        return (key, code) in self.facts and self.facts[(key, code)] is None
+
+    def amount(self, key: str, code: str = "") -> Decimal | None:
+        """A stated fact as an amount (「无」 reads 0); None when unknown."""
+        return (self.facts[(key, code)] or ZERO) if (key, code) in self.facts else None
 
     def figure(self, name: str) -> Decimal | None:
         return self.figures.get(name)
@@ -114,10 +134,10 @@ class Builder:
         if text:
             self.section.paragraphs.append(text)
 
-    def written(self, key: str, label: str, lead: str = "") -> str:
+    def written(self, key: str, label: str, lead: str = "", *, required: bool = False) -> str:
         """Declare a written part and return it as the sentence that ends a paragraph."""
         text = self.ctx.written.get((self.section.key, key), "").strip()
-        self.section.fields.append(WrittenField(key=key, label=label, lead=lead, text=text))
+        self.section.fields.append(WrittenField(key=key, label=label, lead=lead, text=text, required=required))
         if not text:
             return ""
         return f"{lead}{text}" + ("" if text[-1] in "。！？；.!?" else "。")

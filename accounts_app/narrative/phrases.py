@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..numbers import ZERO, money, share
+from ..numbers import ZERO, in_text, share
 
 
 def percent(value: Decimal) -> str:
@@ -28,17 +28,17 @@ def change(label: str, now: Decimal | None, last: Decimal | None, *, both: bool 
     verb, trend = ("增加", "增长") if difference > 0 else ("减少", "下降")
     rate = share(abs(difference), last)
     tail = f"，{trend} {percent(rate)}" if rate is not None else ""
-    return f"{against}{label}{'各' if both else ''}{verb} {money(abs(difference))} 万元{tail}。"
+    return f"{against}{label}{'各' if both else ''}{verb} {in_text(abs(difference))} 万元{tail}。"
 
 
 def completion(budget: Decimal | None, final: Decimal | None, *, of: str = "年初预算") -> str:
     """“年初预算为 0.80 万元，支出决算为 0.66 万元，完成年初预算的 82.50%。”"""
     final = final if final is not None else ZERO
     if budget is None:
-        return f"支出决算为 {money(final)} 万元。"
+        return f"支出决算为 {in_text(final)} 万元。"
     rate = share(final, budget)
     tail = f"，完成{of}的 {percent(rate)}" if rate is not None else ""
-    return f"{of}为 {money(budget)} 万元，支出决算为 {money(final)} 万元{tail}。"
+    return f"{of}为 {in_text(budget)} 万元，支出决算为 {in_text(final)} 万元{tail}。"
 
 
 def listing(items: list[str], separator: str = "；") -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..dataset import TableData
-from ..numbers import ZERO, money
+from ..numbers import ZERO, in_text
 from ..specs import TOTAL_ROW
 from ..specs.tables import gpb_basic
 from ..specs.tables.fiscal_income_expense import FUNDS
@@ -25,11 +25,13 @@ def _grand_totals(
     """“2023 年度{what}收、支总计均为 … 万元。与上年度相比，…。主要原因是……” (一 and 四)."""
     both = income == expense
     if both:
-        first = f"{ctx.year} 年度{what}收、支总计均为 {money(income)} 万元。"
+        first = f"{ctx.year} 年度{what}收、支总计均为 {in_text(income)} 万元。"
     else:
-        first = f"{ctx.year} 年度{what}收入总计 {money(income or ZERO)} 万元，支出总计 {money(expense or ZERO)} 万元。"
+        first = f"{ctx.year} 年度{what}收入总计 {in_text(income or ZERO)} 万元，支出总计 {in_text(expense or ZERO)} 万元。"
     label = f"{what}收、支总计" if both else f"{what}收入总计"
-    b.say(first, change(label, income, ctx.last.get(last), both=both), b.written("reason", reason_label, "主要原因是"))
+    previous = ctx.last.get(last)
+    required = income is not None and previous is not None and income != previous
+    b.say(first, change(label, income, previous, both=both), b.written("reason", reason_label, "主要原因是", required=required))
 
 
 INCOME_PARTS = ("本年收入合计", "使用非财政拨款结余（含专用结余）", "年初结转和结余")
@@ -45,7 +47,7 @@ def overview(ctx: Context, b: Builder) -> None:
     if ctx.table(INCOME_EXPENSE) is not None:
 
         def amounts(labels, block):
-            return "、".join(f"{label} {money(labelled(ctx, INCOME_EXPENSE, label, block) or ZERO)} 万元" for label in labels)
+            return "、".join(f"{label} {in_text(labelled(ctx, INCOME_EXPENSE, label, block) or ZERO)} 万元" for label in labels)
 
         b.say(f"收入总计中，{amounts(INCOME_PARTS, 0)}；支出总计中，{amounts(EXPENSE_PARTS, 1)}。")
 
@@ -59,7 +61,7 @@ def _columns_of_total(ctx: Context, key: str, total: Decimal) -> list[str]:
     for column in table.spec.blocks[0].value_columns:
         if column.key != "total":
             amount = ctx.value(key, TOTAL_ROW, column.key) or ZERO
-            parts.append(with_share(f"{column.label} {money(amount)} 万元", amount, total))
+            parts.append(with_share(f"{column.label} {in_text(amount)} 万元", amount, total))
     return parts
 
 
@@ -75,7 +77,7 @@ def income(ctx: Context, b: Builder) -> None:
         return
     sources = _columns_of_total(ctx, INCOME, total)
     b.say(
-        f"{ctx.year} 年度收入合计 {money(total)} 万元。",
+        f"{ctx.year} 年度收入合计 {in_text(total)} 万元。",
         change("收入合计", total, ctx.last.get("last_income_total")),
         f"其中：{listing(sources)}。" if sources else "",
         b.written("reason", "收入：说明", ""),
@@ -93,7 +95,7 @@ def expense(ctx: Context, b: Builder) -> None:
         line.label for code, line in (table.lines.items() if table else ()) if len(code) == 7 and ctx.value(EXPENSE, code, "total")
     ]
     b.say(
-        f"{ctx.year} 年度支出合计 {money(total)} 万元。",
+        f"{ctx.year} 年度支出合计 {in_text(total)} 万元。",
         change("支出合计", total, ctx.last.get("last_expense_total")),
         f"其中：{listing(parts)}。" if parts else "",
         f"主要使用{'、'.join(dict.fromkeys(subjects))}等科目。" if subjects else "",
@@ -108,7 +110,7 @@ def fiscal(ctx: Context, b: Builder) -> None:
         b.say(f"{ctx.year} 年度{ctx.subject}无财政拨款收入、支出。")
         return
     _grand_totals(ctx, b, "财政拨款", income_grand, expense_grand, "last_fiscal_grand_total", "财政拨款总体：主要原因")
-    funds = [f"{fund}收入 {money(ctx.value(FISCAL, str(i + 1), 'amount') or ZERO)} 万元" for i, fund in enumerate(FUNDS)]
+    funds = [f"{fund}收入 {in_text(ctx.value(FISCAL, str(i + 1), 'amount') or ZERO)} 万元" for i, fund in enumerate(FUNDS)]
     b.say(f"财政拨款收入中，{'，'.join(funds)}。")
 
 
@@ -140,9 +142,9 @@ def gpb(ctx: Context, b: Builder) -> None:
 
     whole = b.sub("overall", "总体情况")
     whole.say(
-        with_share(f"{ctx.year} 年度一般公共预算财政拨款支出 {money(total)} 万元", total, expense_total, "支出合计的") + "。",
-        change("一般公共预算财政拨款支出", total, ctx.last.get("last_general_expense")),
-        whole.written("reason", "一般公共预算财政拨款支出总体：主要原因", "主要原因是"),
+        with_share(f"{ctx.year} 年度一般公共预算财政拨款支出 {in_text(total)} 万元", total, expense_total, "支出合计的") + "。",
+        change("一般公共预算财政拨款支出", total, last := ctx.last.get("last_general_expense")),
+        whole.written("reason", "一般公共预算财政拨款支出总体：主要原因", "主要原因是", required=last is not None and total != last),
     )
 
     structure = b.sub("structure", "结构情况")
@@ -150,22 +152,22 @@ def gpb(ctx: Context, b: Builder) -> None:
     for code, line in table.lines.items():
         amount = ctx.value(GPB_EXPENSE, code, "total")
         if len(code) == 3 and amount is not None:
-            classes.append(with_share(f"{_class_label(line.label)} {money(amount)} 万元", amount, total))
+            classes.append(with_share(f"{_class_label(line.label)} {in_text(amount)} 万元", amount, total))
     structure.say(
-        f"{ctx.year} 年度一般公共预算财政拨款支出 {money(total)} 万元，主要用于以下方面：{listing(classes)}。" if classes else "",
+        f"{ctx.year} 年度一般公共预算财政拨款支出 {in_text(total)} 万元，主要用于以下方面：{listing(classes)}。" if classes else "",
         structure.written("uses", "一般公共预算财政拨款支出结构：主要用于", "主要用于"),
     )
 
     detail = b.sub("detail", "具体情况")
-    item_budgets = {code: v for (key, code), v in ctx.facts.items() if key == "initial_budget" and code}
+    item_budgets = {code: v or ZERO for (key, code), v in ctx.facts.items() if key == "initial_budget" and code}  # 无: 0
     level = 3 if item_budgets and not any(len(code) == 7 for code in item_budgets) else 7  # per 项, or per 类
     budget = ctx.fact("initial_budget_total")
     if budget is None and item_budgets:
         budget = sum((v for c, v in item_budgets.items() if len(c) == level), ZERO)
-    split = f"其中：基本支出 {money(basic)} 万元，项目支出 {money(project)} 万元。" if basic is not None and project is not None else ""
+    split = f"其中：基本支出 {in_text(basic)} 万元，项目支出 {in_text(project)} 万元。" if basic is not None and project is not None else ""
     detail.say(
         f"{ctx.year} 年度一般公共预算财政拨款支出" + completion(budget, total) if budget is not None
-        else f"{ctx.year} 年度一般公共预算财政拨款支出 {money(total)} 万元。",
+        else f"{ctx.year} 年度一般公共预算财政拨款支出 {in_text(total)} 万元。",
         split,
         detail.written("uses", "一般公共预算财政拨款支出具体情况：主要用于和成效", ""),
     )
@@ -182,7 +184,10 @@ def gpb(ctx: Context, b: Builder) -> None:
             detail.say(sentence, "决算数与年初预算数不存在差异。")
         else:
             relation = "大于" if final > item_budget else "小于"
-            detail.say(sentence, detail.written(f"reason_{code}", f"{code} {label}：差异原因", f"决算数{relation}年初预算数的主要原因是"))
+            detail.say(
+                sentence,
+                detail.written(f"reason_{code}", f"{code} {label}：差异原因", f"决算数{relation}年初预算数的主要原因是", required=True),
+            )
 
 
 def _economic_names(table: TableData, classes: tuple[str, ...]) -> list[str]:
@@ -210,13 +215,13 @@ def basic(ctx: Context, b: Builder) -> None:
         ):
             if amount is not None:
                 names = _economic_names(table, classes)
-                parts.append(f"{label} {money(amount)} 万元" + (f"，主要包括：{'、'.join(names)}" if names else ""))
+                parts.append(f"{label} {in_text(amount)} 万元" + (f"，主要包括：{'、'.join(names)}" if names else ""))
         by_class = [
-            f"{line.label} {money(line.values['amount'])} 万元"
+            f"{line.label} {in_text(line.values['amount'])} 万元"
             for code, line in table.lines.items() if len(code) == 3 and line.values.get("amount") is not None
         ]
     b.say(
-        f"{ctx.year} 年度一般公共预算财政拨款基本支出 {money(total or 0)} 万元。",
+        f"{ctx.year} 年度一般公共预算财政拨款基本支出 {in_text(total or 0)} 万元。",
         change("基本支出", total, ctx.last.get("last_basic")),
         f"其中：{listing(parts)}。" if parts else "",
     )
@@ -239,14 +244,14 @@ def _budget_fund(ctx: Context, b: Builder, key: str, name: str, budget_fact: str
         return
 
     def amount(column: str) -> str:
-        return money(ctx.value(key, TOTAL_ROW, column) or ZERO)
+        return in_text(ctx.value(key, TOTAL_ROW, column) or ZERO)
 
     b.say(
         f"{ctx.year} 年度{name}" + "，".join(f"{c.group or c.label} {amount(c.key)} 万元" for c in columns) + "。",
         f"{name}支出" + completion(budget, final) if budget is not None else "",
     )
     classes = [
-        f"{_class_label(line.label)}决算为 {money(ctx.value(key, code, 'total'))} 万元"
+        f"{_class_label(line.label)}决算为 {in_text(ctx.value(key, code, 'total'))} 万元"
         for code, line in table.lines.items() if len(code) == 3 and ctx.value(key, code, "total") is not None
     ]
     if classes:

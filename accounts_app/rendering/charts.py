@@ -9,7 +9,7 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from ..dataset import Dataset
-from ..numbers import money
+from ..numbers import money, share
 from ..specs.key_figures import BY_KEY, CLASSES_WITH, EXPENSE_PARTS, INCOME_SOURCES_ABOVE, KEY_LABELS, TOTALS
 
 PALETTE = ("#9b1c1c", "#0b4f8a", "#c98a00", "#2f7d4f", "#6b3fa0", "#00838f", "#7a5c3e", "#52606d", "#d9480f", "#5c940d")
@@ -41,7 +41,7 @@ class Chart:
 def _shares(rows: list[ChartRow]) -> list[ChartRow]:
     total = sum((row.value for row in rows), Decimal(0))
     for row in rows:
-        row.share = (row.value * 100 / total).quantize(Decimal("0.01")) if total else None
+        row.share = share(row.value, total)
     return rows
 
 

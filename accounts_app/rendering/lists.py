@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from ..numbers import money
+from ..specs.key_figures import COMPARED, EXPENSE_PARTS, KEY_LABELS
 
 
 def _amount(value) -> str:
@@ -42,14 +43,14 @@ class CompareTable(tables.Table):
     right-aligned by the table's class `numbers`."""
 
     entity = tables.Column(verbose_name="部门")
-    income_grand = tables.Column(verbose_name="收入总计")
-    expense_grand = tables.Column(verbose_name="支出总计")
-    fiscal_income = tables.Column(verbose_name="财政拨款收入")
-    basic = tables.Column(verbose_name="基本支出")
-    basic_share = tables.Column(verbose_name="基本支出占比%")
-    project = tables.Column(verbose_name="项目支出")
-    project_share = tables.Column(verbose_name="项目支出占比%")
-    three_public = tables.Column(verbose_name="“三公”经费")
+    income_grand = tables.Column()  # labelled from specs.key_figures below
+    expense_grand = tables.Column()  # labelled from specs.key_figures below
+    fiscal_income = tables.Column()  # labelled from specs.key_figures below
+    basic = tables.Column()  # labelled from specs.key_figures below
+    basic_share = tables.Column()
+    project = tables.Column()  # labelled from specs.key_figures below
+    project_share = tables.Column()
+    three_public = tables.Column()  # labelled from specs.key_figures below
     operating = tables.Column(verbose_name="机关运行经费", orderable=False)
 
     class Meta:
@@ -75,3 +76,9 @@ class CompareTable(tables.Table):
 
     def render_operating(self, value):
         return _amount(value) if value is not None else "—"
+
+
+for _key in COMPARED:  # the compared key figures, named as specs.key_figures names them
+    CompareTable.base_columns[_key].verbose_name = KEY_LABELS[_key]
+for _key in EXPENSE_PARTS:
+    CompareTable.base_columns[f"{_key}_share"].verbose_name = f"{KEY_LABELS[_key]}占比%"

@@ -2,7 +2,10 @@
 
 - performance.*: the 绩效自评表 recomputed (checking.performance);
 - narrative.contradiction: an amount or share written in 情况说明 that contradicts the figures
-  or the facts (narrative.consistency).
+  or the facts (narrative.consistency);
+- narrative.fact_missing / reason_missing / profile_missing: what must be stated before the
+  version is submitted (narrative.requirements);
+- rule.*: the reviewer's checklist (checking.checklist, docs/rules.md).
 
 Their inputs change after the upload (the 补充数据, the written parts, the 绩效自评表 edited),
 so every write service that changes one calls `version_findings_refresh`, and submission
@@ -15,16 +18,22 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q
 
+from ..checking.checklist import PREFIX as CHECKLIST
+from ..checking.checklist import checklist_problems
 from ..checking.performance import PREFIX as PERFORMANCE
 from ..checking.performance import evaluation_problems
 from ..importing.problems import ERROR, Problem
 from ..models import Finding, Version, fit
 from ..narrative.consistency import CODE as CONTRADICTION
 from ..narrative.consistency import contradictions, vocabulary
-from ..narrative.drafting import section_fields
+from ..narrative.context import context_of
+from ..narrative.drafting import draft
+from ..narrative.requirements import requirement_problems
 from ..selectors import version_snapshot
 from ..snapshot import Snapshot
+from .quality import version_quality_refresh
 
+NARRATIVE = "narrative."  # the codes of narrative.consistency and narrative.requirements
 CONTRADICTION_RULE = "情况说明中的金额和比例应与决算表、补充数据一致"
 
 
@@ -46,13 +55,25 @@ def finding_of(problem: Problem, version: Version) -> Finding:
     )
 
 
+def _labels(sections) -> dict[tuple[str, str], str]:
+    found = {}
+    for section in sections:
+        found.update({(section.key, written.key): f"{section.heading}·{written.label}" for written in section.fields})
+        found.update(_labels(section.subsections))
+    return found
+
+
 def derived_problems(snapshot: Snapshot) -> list[Problem]:
     """Every derived finding of a snapshot, as problems (pure)."""
     problems = [problem for evaluation in snapshot.evaluations for problem in evaluation_problems(evaluation)]
+    ctx = context_of(snapshot)
+    sections = draft(ctx)
+    problems += requirement_problems(snapshot, ctx, sections)
+    problems += checklist_problems(snapshot)
     if not snapshot.written:
-        return problems  # nothing written: nothing to contradict (and no draft to name it by)
+        return problems  # nothing written: nothing to contradict
     figures = vocabulary(snapshot.dataset, snapshot.facts)
-    labels = {(section.key, written.key): f"{section.heading}·{written.label}" for section, written in section_fields(snapshot)}
+    labels = _labels(sections)
     for (section, field), text in sorted(snapshot.written.items()):
         where = labels.get((section, field), f"{section}·{field}")
         for found in contradictions(text, figures):
@@ -80,14 +101,17 @@ def _identity(finding: Finding) -> tuple:
 def version_findings_refresh(*, version: Version, snapshot: Snapshot | None = None) -> list[Finding]:
     """Recompute the version's derived findings and replace the stored ones, keeping each
     explanation whose finding still holds. Returns the findings now stored."""
-    # last year's figures change what a draft says, never which parts are written: not loaded
-    snapshot = snapshot if snapshot is not None else version_snapshot(version, last_year=False)
+    # last year's figures decide which differences need their 主要原因: loaded
+    snapshot = snapshot if snapshot is not None else version_snapshot(version)
     findings = [finding_of(problem, version) for problem in derived_problems(snapshot)]
     with transaction.atomic():
-        previous = version.findings.filter(Q(code__startswith=PERFORMANCE) | Q(code=CONTRADICTION))
+        previous = version.findings.filter(
+            Q(code__startswith=PERFORMANCE) | Q(code__startswith=NARRATIVE) | Q(code__startswith=CHECKLIST)
+        )
         explained = {_identity(f): f.explanation for f in previous if f.explanation}
         for finding in findings:
             finding.explanation = explained.get(_identity(finding), "")
         previous.delete()
         Finding.objects.bulk_create(findings)
+        version_quality_refresh(version=version, snapshot=snapshot)  # 公开质量 follows the findings
     return findings

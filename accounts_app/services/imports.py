@@ -23,7 +23,7 @@ from django.db import transaction
 
 from ..checking import check_dataset
 from ..dataset import Dataset
-from ..importing.problems import Problem, WorkbookRejected, sort_key
+from ..importing.problems import MISSING, Problem, WorkbookRejected, sort_key
 from ..importing.reader import Expectation, SheetReading, parse_workbook
 from ..importing.workbook import open_workbook
 from ..models import (
@@ -38,7 +38,7 @@ from ..models import (
     VersionTable,
     fit,
 )
-from ..selectors import table_set
+from ..selectors import last_year_snapshot, table_set
 from ..specs import RowKind
 from ..snapshot import Evaluation, Snapshot
 from .findings import derived_problems, finding_of
@@ -109,7 +109,7 @@ def workbook_import(*, disclosure: Disclosure, data: bytes, filename: str, user=
     )
     return ImportOutcome(
         version=version,
-        problems=sorted(problems + derived, key=sort_key),
+        problems=sorted(problems + [p for p in derived if p.severity != MISSING], key=sort_key),  # 待填写: the text part's
         sheets=result.sheets,
         evaluations=[evaluation.name for evaluation in evaluations],
     )
@@ -163,6 +163,10 @@ def store_version(
                 facts=carried.facts,
                 written=carried.written,
                 evaluations=list(evaluations) or carried.evaluations,
+                profile=carried.profile,
+                last=last_year_snapshot(locked),
+                entity=locked.entity_name,
+                extra_sections=carried.extra_sections,
             )
             derived = derived_problems(snapshot)
             Finding.objects.bulk_create([finding_of(p, version) for p in (*problems, *derived)])

@@ -14,6 +14,8 @@ from django.db import transaction
 from ..narrative.consistency import CODE as CONTRADICTION
 from ..selectors import version_evaluations
 from ..snapshot import PROFILE_FIELDS, Evaluation
+from ..snapshot import Profile as ProfileData
+from ..specs.facts import NIL
 from .findings import version_findings_refresh
 from ..models import (
     ExtraSection,
@@ -65,15 +67,20 @@ def profile_save(*, version: Version, values: dict) -> Profile:
     return profile
 
 
-def facts_save(*, version: Version, values: dict[tuple[str, str], Decimal | None]) -> None:
-    """Set the given facts; None removes one (not entered). Facts not named stay."""
+def _fact_value(value) -> Decimal | None:
+    return None if value in (NIL, None) else Decimal(str(value))
+
+
+def facts_save(*, version: Version, values: dict[tuple[str, str], Decimal | str | None]) -> None:
+    """Set the given facts: a figure, or NIL (「无」); None removes one (not entered, unknown).
+    Facts not named stay."""
     require_editable(version)
     with transaction.atomic():
         for (key, code), value in values.items():
             if value is None:
                 Fact.objects.filter(version=version, key=key, code=code).delete()
             else:
-                Fact.objects.update_or_create(version=version, key=key, code=code, defaults={"value": value})
+                Fact.objects.update_or_create(version=version, key=key, code=code, defaults={"value": _fact_value(value)})
         version_findings_refresh(version=version)
 
 
@@ -134,27 +141,31 @@ def evaluation_delete(*, version: Version, evaluation: PerformanceEvaluation) ->
 class Carried:
     """What a new version starts with from the previous one, as the derived findings read it."""
 
-    facts: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    facts: dict[tuple[str, str], Decimal | None] = field(default_factory=dict)
     written: dict[tuple[str, str], str] = field(default_factory=dict)
     evaluations: list[Evaluation] = field(default_factory=list)
+    profile: ProfileData = field(default_factory=ProfileData)
+    extra_sections: list[dict] = field(default_factory=list)
 
 
 def copy_forward(previous: Version, new: Version, *, evaluations: bool = True) -> Carried:
     """Start `new` with everything written for `previous` (inside the import's transaction).
     `evaluations=False` when the new workbook brought its own 绩效自评表."""
+    profile_data = ProfileData()
     try:
         profile = previous.profile
     except Profile.DoesNotExist:
         pass
     else:
-        Profile.objects.create(version=new, **{name: getattr(profile, name) for name in PROFILE_FIELDS})
+        profile_data = ProfileData(**{name: getattr(profile, name) for name in PROFILE_FIELDS})
+        Profile.objects.create(version=new, **asdict(profile_data))
     facts = list(previous.facts.all())
     Fact.objects.bulk_create(Fact(version=new, key=f.key, code=f.code, value=f.value) for f in facts)
     written = list(previous.written.all())
     WrittenText.objects.bulk_create(WrittenText(version=new, section=w.section, field=w.field, text=w.text) for w in written)
+    extra = list(previous.extra_sections.all())
     ExtraSection.objects.bulk_create(
-        ExtraSection(version=new, position=s.position, title=s.title, body=s.body, table=s.table)
-        for s in previous.extra_sections.all()
+        ExtraSection(version=new, position=s.position, title=s.title, body=s.body, table=s.table) for s in extra
     )
     carried = version_evaluations(previous) if evaluations else []
     for evaluation in carried:
@@ -163,6 +174,8 @@ def copy_forward(previous: Version, new: Version, *, evaluations: bool = True) -
         facts={(f.key, f.code): f.value for f in facts},
         written={(w.section, w.field): w.text for w in written},
         evaluations=carried,
+        profile=profile_data,
+        extra_sections=[{"title": s.title, "body": s.body, "table": s.table} for s in extra],
     )
 
 
@@ -196,7 +209,7 @@ def narrative_apply(*, version: Version, data: dict) -> None:
         if "facts" in data:
             version.facts.all().delete()
             Fact.objects.bulk_create(
-                Fact(version=version, key=f["key"], code=f.get("code", ""), value=Decimal(str(f["value"]))) for f in data["facts"]
+                Fact(version=version, key=f["key"], code=f.get("code", ""), value=_fact_value(f["value"])) for f in data["facts"]
             )
         if "written" in data:
             version.written.all().delete()

@@ -27,7 +27,7 @@ SEED_REGIONS = {
 }
 
 
-def region_ensure(info: RegionInfo) -> Region:
+def region_ensure(*, info: RegionInfo) -> Region:
     region, _ = Region.objects.get_or_create(
         code=info.code,
         defaults={

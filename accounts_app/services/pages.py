@@ -3,6 +3,7 @@ snapshot (read once, the 情况说明 drafted from it), rendered by the pure ren
 
 from __future__ import annotations
 
+from ..checking.quality import Score
 from ..models import FunctionSubject, Version
 from ..narrative.drafting import sections_for
 from ..rendering.charts import disclosure_charts
@@ -40,6 +41,7 @@ def disclosure_content(version: Version) -> dict:
         "glossary": glossary_for(dataset.year),
         "profile": profile_of(version),
         "sections": sections_for(snapshot),
-        "extra_sections": list(version.extra_sections.all()),
+        "extra_sections": snapshot.extra_sections if drafted else list(version.extra_sections.all()),
         "evaluations": list(version.evaluations.prefetch_related("funds", "indicators")),
+        "quality": Score.from_data(version.quality) if version.quality else None,  # stored: services.quality
     }

@@ -15,11 +15,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .. import caching
 from ..models import AuditEntry, Comment, Disclosure, Finding, Membership, Notification, SheetMapping, Version, fit
+from ..checking.checklist import PREFIX as CHECKLIST
 from ..models.organisation import covering
+from ..narrative.consistency import CODE as CONTRADICTION
 from ..narrative.drafting import draft_sections, sections_to_data
 from ..selectors import version_snapshot
 from .findings import version_findings_refresh
@@ -27,6 +30,7 @@ from ..selectors import version_dataset
 from ..specs.key_figures import key_figures
 from .imports import ImportOutcome, workbook_import
 from .pdfs import version_pdf_store
+from .quality import version_quality_refresh
 
 Status = Version.Status
 Action = AuditEntry.Action
@@ -163,11 +167,17 @@ def version_submit(*, version: Version, actor: Actor, correction_note: str = "")
 def _submission_refusal(version: Version, correction_note: str) -> str | None:
     """Why the version cannot be submitted (the first reason), or None; sets its correction note."""
     errors = version.findings.filter(severity=Finding.Severity.ERROR)
-    in_text = errors.filter(code__startswith="narrative.").count()
+    in_text = errors.filter(Q(code__startswith="narrative.") | Q(code__startswith=CHECKLIST)).count()
+    contradictions = errors.filter(code=CONTRADICTION).count()
+    unstated = version.findings.filter(severity=Finding.Severity.MISSING).count()
     if errors.count() > in_text:
         return f"检查发现 {errors.count() - in_text} 处错误，须修改工作簿并重新上传后才能提交。"
+    if unstated:
+        return f"还有 {unstated} 项必须说明的内容没有填写（补充数据、主要原因或概况），请按“文字部分”的待填写清单补齐后再提交。"
+    if contradictions:
+        return f"情况说明中有 {contradictions} 处金额或比例与决算数据不一致，请在“文字部分”修改后再提交。"
     if in_text:
-        return f"情况说明中有 {in_text} 处金额或比例与决算数据不一致，请在“文字部分”修改后再提交。"
+        return f"文字部分、补充数据或附件中有 {in_text} 处错误（见“文字部分检查结果”），请修改后再提交。"
     unexplained = version.findings.filter(severity=Finding.Severity.WARNING, explanation="").count()
     if unexplained:
         return f"还有 {unexplained} 条提示没有说明原因，请逐条说明后再提交。"
@@ -249,6 +259,7 @@ def _publish(version: Version, actor: Actor, now: datetime) -> Version:
     disclosure = version.disclosure
     disclosure.current_version = version
     disclosure.save(update_fields=["current_version"])
+    version_quality_refresh(version=version)  # 及时性 counts to the first publication, now saved
     transaction.on_commit(lambda: caching.forget_current(disclosure.pk))
     audit(actor, Action.PUBLISH, version.disclosure, version, version.correction_note and f"更正说明：{version.correction_note}")
     notify(list(_accountants(version.disclosure)) + list(_reviewers(version.disclosure)), version, f"{version}已公开")

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from enum import Enum
 
 
+NIL = "无"  # how a fact is stated not to exist (stored as a row without a value; unknown is no row)
+
+
 class FactKind(str, Enum):
     AMOUNT = "amount"  # 万元, two decimals
     COUNT = "count"  # 个、人、辆、台（套）

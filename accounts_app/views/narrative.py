@@ -9,10 +9,11 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from .. import access
 from ..access import Action
-from ..models import PerformanceEvaluation
+from ..models import Finding, PerformanceEvaluation
 from ..narrative.drafting import section_fields, sections_for
 from ..selectors import version_snapshot
 from ..narrative_forms import (
@@ -23,11 +24,12 @@ from ..narrative_forms import (
     IndicatorFormSet,
     ProfileForm,
     WrittenForm,
+    where_stated,
 )
 from ..services import narrative
 from .work import _version
 
-NARRATIVE_FINDINGS = ("narrative.", "performance.")
+NARRATIVE_FINDINGS = ("narrative.", "performance.", "rule.")
 
 
 def editing(view):
@@ -55,15 +57,22 @@ def _page(request, version, can_write, template, **context):
 
 @editing
 def overview(request, version, can_write):
-    findings = [f for f in version.findings.order_by("severity", "id") if f.code.startswith(NARRATIVE_FINDINGS)]
+    found = [f for f in version.findings.order_by("severity", "id") if f.code.startswith(NARRATIVE_FINDINGS)]
+    findings = [f for f in found if f.severity != Finding.Severity.MISSING]
+    to_state = []
+    for finding in found:
+        if finding.severity == Finding.Severity.MISSING:
+            name, anchor = where_stated(finding)
+            to_state.append((finding.message, f"{reverse(name, args=[version.pk])}#{anchor}"))
     snapshot = version_snapshot(version)
     return _page(
         request, version, can_write, "work/narrative.html",
         profile=snapshot.profile,
         sections=sections_for(snapshot),
-        extra_sections=version.extra_sections.all(),
+        extra_sections=snapshot.extra_sections,
         evaluations=snapshot.evaluations,
         findings=findings,
+        to_state=to_state,
     )
 
 

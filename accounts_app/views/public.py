@@ -142,7 +142,7 @@ def department(request, pk: int):
     ]
     basic_project = bars(
         "trend-basic-project",
-        "基本支出与项目支出（历年）",
+        "与".join(KEY_LABELS[k] for k in EXPENSE_PARTS) + "（历年）",
         [ChartRow(f"{row['year']}年度", row[k], group=KEY_LABELS[k]) for row in trend for k in EXPENSE_PARTS if row[k] is not None],
         series=tuple(KEY_LABELS[k] for k in EXPENSE_PARTS),
     )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from .. import access
 from ..access import Action
+from ..checking.quality import Score
 from ..forms import UploadForm
 from ..importing.reader import SheetReading
 from ..importing.reader import Status as ReadStatus
@@ -176,6 +177,7 @@ def version_detail(request, pk: int):
             "return_form": ReturnForm(),
             "comment_form": CommentForm(),
             "publish_form": PublishForm(),
+            "quality": Score.from_data(version.quality) if version.quality else None,  # stored by services.quality
         },
     )
 

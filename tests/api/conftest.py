@@ -27,6 +27,7 @@ from accounts_app.services.organisations import SEED_REGIONS, disclosure_ensure,
 from accounts_app.specs import RowKind, get_table_set, specs_for_year
 from tests.seeds.transcriptions import SEEDS, amount_of, expected_figures, load, rows_of
 from tests.workflow.conftest import make_user
+from tests.statements import state_the_rest
 
 CORRECTION = "更正表03 基本支出的尾差。"
 
@@ -89,6 +90,7 @@ def stored(seed: str, disclosure: Disclosure, user) -> Version:
 def advanced(version: Version, user, to: str, correction_note: str = "") -> Version:
     """The version taken through submit → approve → publish, as far as `to`."""
     actor = workflow.Actor(user)
+    state_the_rest(version)
     version = workflow.version_submit(version=version, actor=actor, correction_note=correction_note)
     if to == Version.Status.SUBMITTED:
         return version
@@ -119,7 +121,7 @@ class World:
 def seed_disclosure(seed: str) -> Disclosure:
     """The empty disclosure of a seed (as the `seed_disclosure` fixture, usable at package scope)."""
     info = load(seed)
-    region = region_ensure(SEED_REGIONS[info["region"]])
+    region = region_ensure(info=SEED_REGIONS[info["region"]])
     return disclosure_ensure(region=region, entity=info["entity"], year=info["year"], kind=info["kind"])
 
 

@@ -7,17 +7,24 @@ import pytest
 
 from accounts_app.models import Membership, Version
 from tests.browser.conftest import PASSWORD, login
-from tests.conftest import seed_workbook
+from tests.conftest import corrected_seed_bytes
+from tests.statements import state_the_rest
 from tests.seeds.transcriptions import load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _upload_and_submit(page, live_server, disclosure, correction_note=""):
     page.goto(f"{live_server.url}/work/disclosures/{disclosure.pk}/")
-    page.set_input_files("input[name=workbook]", str(seed_workbook("000")))
+    page.set_input_files(
+        "input[name=workbook]", files=[{"name": "seed_000.xlsx", "mimeType": XLSX, "buffer": corrected_seed_bytes("000")}]
+    )
     page.click("text=上传并检查")
     page.wait_for_selector("#version-status")
+    # the text part stated (its own browser-free tests: tests/narrative/test_requirements.py)
+    state_the_rest(disclosure.versions.order_by("-number").first())
+    page.reload()
     # every 尾差 warning needs the accountant's explanation before submitting
     while page.locator("#findings input[name=explanation][value='']").count():
         row = page.locator("#findings input[name=explanation][value='']").first

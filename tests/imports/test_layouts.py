@@ -15,16 +15,17 @@ from accounts_app.models import Finding, SheetMapping, VersionTable
 from accounts_app.services import workflow
 from accounts_app.services.imports import workbook_import
 from accounts_app.services.organisations import RegionInfo, disclosure_ensure, region_ensure
-from tests.conftest import seed_workbook
+from tests.conftest import corrected_seed_book, seed_workbook
 from tests.imports.test_seed_workbooks import stored_figures
 from tests.seeds.transcriptions import expected_figures
+from tests.statements import state_the_rest
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = "shanghai_2024"
 
 
 def _book(seed: str) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(seed_workbook(seed))
+    return corrected_seed_book(seed)
 
 
 def _bytes(book: openpyxl.Workbook) -> bytes:
@@ -274,6 +275,7 @@ def test_a_workbook_with_one_unreadable_table_is_a_draft_that_cannot_be_submitte
     assert version.findings.filter(severity=Finding.Severity.ERROR, code="header.missing_column").exists()
     user = django_user_model.objects.create_superuser("boss", "b@example.gov.cn", "x")
     with pytest.raises(workflow.TransitionRefused):
+        state_the_rest(version)
         workflow.version_submit(version=version, actor=workflow.Actor(user))
 
 
@@ -283,7 +285,7 @@ def test_a_workbook_with_one_unreadable_table_is_a_draft_that_cannot_be_submitte
 def test_every_message_names_the_sheet_and_the_departments_own_number(catalogs):
     """A region in the newer order prints 三公 as 公开07表: a problem in it names 公开07表 and the
     sheet, never the portal's 公开09表."""
-    region = region_ensure(RegionInfo("310199", "测试区", "上海市", "测试区财政局", "national_2023"))
+    region = region_ensure(info=RegionInfo("310199", "测试区", "上海市", "测试区财政局", "national_2023"))
     disclosure = disclosure_ensure(region=region, entity="中共上海市普陀区委社会工作部", year=2024, kind="department")
     book = _book(SHANGHAI)
     sheet = book["表七"]
@@ -360,7 +362,7 @@ def test_the_workbook_the_issue_was_tried_with_imports_whole(catalogs):
     items-as-rows 预算数/决算数 form, the fund tables as 公开08/09表 titled 「…收入支出决算表」, text
     amounts with thousands separators, one 0.01 尾差. Every table is read, nothing is an error,
     and every message uses the workbook's own numbers."""
-    region = region_ensure(RegionInfo("330106", "杭州市西湖区", "浙江省", "杭州市西湖区财政局", "national_2023"))
+    region = region_ensure(info=RegionInfo("330106", "杭州市西湖区", "浙江省", "杭州市西湖区财政局", "national_2023"))
     disclosure = disclosure_ensure(region=region, entity="中共上海市普陀区委社会工作部", year=2024, kind="department")
     book = _book(SHANGHAI)
     for n, name in enumerate(["表一", "表二", "表三", "表四", "表五", "表六", "表七", "表八", "表九"], start=1):

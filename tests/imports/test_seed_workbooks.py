@@ -43,10 +43,18 @@ def test_every_figure_is_stored_as_printed(seed_disclosure, seed):
     )
 
 
+# The errors of the documents themselves: seed 000 prints NaN in 21 偏差度 cells of its 附件.
+DOCUMENT_ERRORS = {"000": 21, "001": 0, "002": 0}
+
+
 @pytest.mark.parametrize("seed", SEEDS)
-def test_checker_finds_no_errors(seed_disclosure, seed):
+def test_checker_finds_no_errors_but_the_documents_own(seed_disclosure, seed):
     outcome = _import(seed_disclosure, seed)
-    assert not outcome.version.findings.filter(severity=Finding.Severity.ERROR).exists()
+    errors = list(outcome.version.findings.filter(severity=Finding.Severity.ERROR))
+    assert len(errors) == DOCUMENT_ERRORS[seed]
+    for error in errors:  # each names its sheet and cell, and says what it found
+        assert error.code == "rule.evaluation_number" and error.found == "NaN"
+        assert error.sheet.startswith("附件") and error.cell and "「偏差度」" in error.message and "不是数字" in error.message
 
 
 # The rounding differences the documents themselves contain (their 尾差), as warnings.

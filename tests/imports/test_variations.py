@@ -16,15 +16,16 @@ from accounts_app.models import Figure, Version
 from accounts_app.services import workflow
 from accounts_app.services.imports import workbook_import
 from accounts_app.services.organisations import disclosure_ensure
-from tests.conftest import seed_workbook
+from tests.conftest import corrected_seed_book, seed_workbook
 from tests.imports.test_seed_workbooks import stored_figures
 from tests.seeds.transcriptions import expected_figures
+from tests.statements import state_the_rest
 
 pytestmark = pytest.mark.django_db
 
 
 def _book(seed: str) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(seed_workbook(seed))
+    return corrected_seed_book(seed)
 
 
 def _bytes(book: openpyxl.Workbook) -> bytes:
@@ -62,6 +63,7 @@ def _assert_stored_as_a_draft_that_cannot_be_submitted(outcome, user):
     errors = version.findings.filter(severity="error")
     assert sorted(errors.values_list("message", flat=True)) == sorted(p.message for p in outcome.errors)
     with pytest.raises(workflow.TransitionRefused) as refused:
+        state_the_rest(version)
         workflow.version_submit(version=version, actor=workflow.Actor(user))
     assert str(refused.value) == f"检查发现 {len(outcome.errors)} 处错误，须修改工作簿并重新上传后才能提交。"
     version.refresh_from_db()

@@ -112,8 +112,10 @@ def seed_text(seed: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """Undo the OCR: “1, 085. 68” → “1,085.68”, “97. 5%” → “97.5%”."""
-    return re.sub(r"(?<=\d)\s*([,.])\s*(?=\d)", r"\1", text)
+    """Undo the OCR: “1, 085. 68” → “1085.68” (running text prints no thousands separators,
+    as numbers.in_text), “97. 5%” → “97.5%”."""
+    text = re.sub(r"(?<=\d)\s*([,.])\s*(?=\d)", r"\1", text)
+    return re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
 
 
 def seed_sections(seed: str) -> dict[str, str]:
@@ -202,5 +204,5 @@ def test_a_change_of_zero_reads_持平_and_a_written_reason_joins_its_paragraph(
     facts_save(version=version, values={("last_grand_total", ""): Decimal("1575.90")})
     written_save(version=version, values={("overview", "reason"): "收支规模与上年相同"})
     overview = {s.key: s for s in draft_sections(version_snapshot(version))}["overview"]
-    assert overview.paragraphs[0] == "2023 年度收、支总计均为 1,575.90 万元。与上年度相比，收、支总计持平。主要原因是收支规模与上年相同。"
-    assert sections["income"].paragraphs[0].startswith("2023 年度收入合计 1,575.90 万元。与上年度相比，收入合计增加 578.07 万元，增长 57.93%。")
+    assert overview.paragraphs[0] == "2023 年度收、支总计均为 1575.90 万元。与上年度相比，收、支总计持平。主要原因是收支规模与上年相同。"
+    assert sections["income"].paragraphs[0].startswith("2023 年度收入合计 1575.90 万元。与上年度相比，收入合计增加 578.07 万元，增长 57.93%。")

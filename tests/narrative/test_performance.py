@@ -22,9 +22,10 @@ from accounts_app.narrative_forms import EvaluationForm, FundFormSet, IndicatorF
 from accounts_app.services import workflow
 from accounts_app.selectors import version_evaluations
 from accounts_app.services.findings import version_findings_refresh
-from tests.conftest import FIXTURES, seed_workbook
+from tests.conftest import FIXTURES, corrected_seed_book
 from tests.narrative.test_writing import explain_warnings, login, upload
 from tests.workflow.conftest import make_user
+from tests.statements import state_the_rest
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +131,7 @@ def seed000(seed_disclosure):
 
 
 def book() -> openpyxl.Workbook:
-    return openpyxl.load_workbook(seed_workbook("000"))
+    return corrected_seed_book("000")
 
 
 def evaluation_sheet(workbook, name: str):
@@ -271,6 +272,7 @@ def test_a_text_in_a_number_cell_is_an_error_that_blocks_submission(seed000):
     # the evaluation that could not be read is left out; the other 13 are stored
     assert list(version.evaluations.values_list("name", flat=True)) == [n for n in NAMES if n != "城乡医疗救助"]
     with pytest.raises(workflow.TransitionRefused) as refused:
+        state_the_rest(version)
         workflow.version_submit(version=version, actor=workflow.Actor(accountant))
     assert str(refused.value) == "检查发现 1 处错误，须修改工作簿并重新上传后才能提交。"
     assert Version.objects.get(pk=version.pk).status == Version.Status.DRAFT
@@ -300,6 +302,7 @@ def test_a_missing_total_row_is_an_error(seed000):
         ("evaluation.missing_total", "附件8", "A1", "绩效自评表「离退休医疗费」缺少“总分”行。")
     ]
     with pytest.raises(workflow.TransitionRefused) as refused:
+        state_the_rest(version)
         workflow.version_submit(version=version, actor=workflow.Actor(accountant))
     assert str(refused.value) == "检查发现 1 处错误，须修改工作簿并重新上传后才能提交。"
 

@@ -16,6 +16,7 @@ from accounts_app.selectors import version_snapshot
 from accounts_app.services import workflow
 from tests.conftest import seed_workbook
 from tests.workflow.conftest import make_user
+from tests.statements import state_the_rest
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +57,9 @@ def overview_field(version) -> str:
 
 
 def explain_warnings(version, user):
+    """Make the version ready but for what a test is about: what must be stated is stated
+    (tests.statements), and every warning explained."""
+    state_the_rest(version)
     for finding in version.findings.filter(severity="warning"):
         workflow.warning_explain(finding=finding, actor=workflow.Actor(user), text="万元换算尾差")
 

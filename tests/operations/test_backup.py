@@ -22,6 +22,7 @@ from accounts_app.services.backup import (
 from accounts_app.services.imports import store_version
 from tests.conftest import seed_workbook
 from tests.seeds.transcriptions import dataset
+from tests.statements import state_the_rest
 
 
 def published_seed(disclosure, admin) -> Version:
@@ -32,6 +33,7 @@ def published_seed(disclosure, admin) -> Version:
     )
     actor = workflow.Actor(admin, "10.0.0.1")
     workflow.comment_add(version=version, actor=actor, text="核对无误。", table="expense", row="208")
+    state_the_rest(version)
     workflow.version_submit(version=version, actor=actor)
     workflow.version_approve(version=version, actor=actor)
     return workflow.version_publish(version=version, actor=actor)

@@ -11,6 +11,7 @@ from django.core.cache import cache
 
 from accounts_app.specs import specs_for_year
 from tests.seeds.transcriptions import SEEDS, printed_figures
+from tests.statements import state_the_rest
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,8 @@ def test_page_structure_is_the_standard_layout(client, publish_seed):
     for part in ("第一部分 部门概况", "第二部分 部门决算表", "第三部分 部门决算情况说明", "第四部分 名词解释", "第五部分 附件"):
         assert html.count(part) >= 2  # in the table of contents and as a heading
     assert '<th scope="col"' in html and "<caption>" in html
-    assert "本部分（职责、机构设置、人员情况）未填写" in html
+    # 概况 must be stated before submission: the published page prints it, never a placeholder
+    assert "负责本部门职责范围内的各项工作" in html and "未填写" not in html
     assert 'id="chart-income_mix"' in html and "<svg" in html
     assert "2101501 行政运行" in html  # 名词解释 lists the subjects used
 
@@ -105,6 +107,7 @@ def test_a_published_correction_invalidates_the_cached_page(client, publish_seed
     outcome = workflow.version_upload(disclosure=first.disclosure, data=seed_file, filename="fix.xlsx", actor=actor)
     for finding in outcome.version.findings.filter(severity="warning"):
         workflow.warning_explain(finding=finding, actor=actor, text="尾差")
+    state_the_rest(outcome.version)
     workflow.version_submit(version=outcome.version, actor=actor, correction_note="更正表03说明")
     workflow.version_approve(version=outcome.version, actor=actor)
     with django_capture_on_commit_callbacks(execute=True):

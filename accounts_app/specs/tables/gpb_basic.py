@@ -12,6 +12,7 @@ PERSONNEL_TOTAL = "personnel_total"
 PUBLIC_TOTAL = "public_total"
 PERSONNEL_CLASSES = ("301", "303")
 PUBLIC_CLASSES = ("302", "307", "310", "312", "399")
+AMOUNT = "amount"  # the one value column (决算数)
 
 
 

@@ -74,6 +74,12 @@ STATISTICS = (
     ("reception_foreign_people", "国（境）外公务接待人次（人）"),
 )
 ROW = "total"
+# Stored columns the reviewer's checklist reads (checking.checklist): `{part}_{item}` as
+# _amount_columns names them, and the 保有量 of 相关统计数.
+INITIAL_COLUMN, BUDGET_COLUMN, FINAL_COLUMN = (f"{part}_{{item}}" for part, _ in PARTS)
+TOTAL_ITEM, RECEPTION_ITEM = "total", "reception"
+RECEPTION_SPLIT = ("reception_domestic", "reception_foreign")  # 国内 + 国（境）外 = 公务接待费
+CAR_HOLDING = "car_holding"
 
 # 三公 items that 表06 (basic spending only) also shows: the 决算 must cover at least those.
 BASIC_SPENDING_CODES = {"abroad": "30212", "reception": "30217", "car_operation": "30231", "car_purchase": "31013"}

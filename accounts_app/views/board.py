@@ -1,0 +1,77 @@
+"""The public timeliness and quality board (GET only): the page, sortable and filterable, and the
+same rows as CSV (UTF-8 with BOM, cells that a spreadsheet would read as a formula defused)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django import forms
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
+
+from ..models import Disclosure
+from ..rendering.board import BoardTable, board_values
+from ..services.board import STATUS_FILTERS, board_choice, board_counts, board_filter, board_rows
+
+BOM = "\ufeff"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PER_PAGE = 50
+
+
+class BoardForm(forms.Form):
+    """The filters besides region and year (those are chosen by services.board.board_choice)."""
+
+    kind = forms.ChoiceField(label="类型", required=False, choices=[("", "全部类型"), *Disclosure.Kind.choices])
+    status = forms.ChoiceField(
+        label="公开情况", required=False, choices=[("", "全部"), *((key, label) for key, (label, _) in STATUS_FILTERS.items())]
+    )
+    q = forms.CharField(label="部门或单位", required=False, max_length=100)
+
+
+def _board(request):
+    """(choice, form, all rows, rows shown) for the request's region, year and filters."""
+    choice = board_choice(region_code=request.GET.get("region", ""), year=request.GET.get("year", ""))
+    form = BoardForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = board_rows(region=choice.region, year=choice.year) if choice.region and choice.year else []
+    shown = board_filter(rows, kind=filters.get("kind", ""), status=filters.get("status", ""), q=filters.get("q", ""))
+    return choice, form, rows, shown
+
+
+@require_GET
+def board(request):
+    choice, form, rows, shown = _board(request)
+    table = BoardTable(shown)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return render(
+        request,
+        "public/board.html",
+        {
+            "choice": choice, "form": form, "table": table, "counts": board_counts(rows), "shown": len(shown),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def safe_cell(value) -> str:
+    """A cell as text; one a spreadsheet would read as a formula gets an apostrophe first."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+@require_GET
+def board_csv(request):
+    choice, _, _, shown = _board(request)
+    table = BoardTable(shown, order_by=request.GET.get("sort") or None)
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    writer = csv.writer(buffer)
+    for row in board_values(table):
+        writer.writerow([safe_cell(cell) for cell in row])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"board-{choice.region.code}-{choice.year}.csv" if choice.region and choice.year else "board.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
