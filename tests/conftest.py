@@ -11,6 +11,7 @@ import pytest
 from accounts_app.models import FunctionSubject
 from accounts_app.services.catalogs import catalogs_load
 from accounts_app.services.organisations import SEED_REGIONS, disclosure_ensure, region_ensure
+from tests.fixtures.bad.build_bad_workbooks import blank_nan
 from tests.seeds.transcriptions import load as load_transcription
 from tests.statements import state_the_rest
 
@@ -58,15 +59,9 @@ def seed_workbook(seed: str) -> Path:
 
 def corrected_seed_book(seed: str) -> openpyxl.Workbook:
     """A seed workbook as its department uploads it after correcting what the checklist rejects
-    in the published document itself: seed 000 prints NaN in 21 偏差度 cells of its 附件
-    (tests/imports/test_seed_workbooks asserts those errors on the file as published)."""
-    book = openpyxl.load_workbook(seed_workbook(seed))
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.value == "NaN":
-                    cell.value = None
-    return book
+    in the published document itself (tests/imports/test_seed_workbooks asserts those errors on
+    the file as published)."""
+    return blank_nan(openpyxl.load_workbook(seed_workbook(seed)))
 
 
 def corrected_seed_bytes(seed: str) -> bytes:
@@ -75,26 +70,32 @@ def corrected_seed_bytes(seed: str) -> bytes:
     return buffer.getvalue()
 
 
+def publish_workbook(disclosure, seed: str, user):
+    """A seed's workbook through upload, review and publication by `user`, its text part
+    stated (tests.statements) and its warnings explained."""
+    from accounts_app.services import workflow
+
+    actor = workflow.Actor(user)
+    path = seed_workbook(seed)
+    outcome = workflow.version_upload(disclosure=disclosure, data=path.read_bytes(), filename=path.name, actor=actor)
+    assert outcome.accepted, [str(p) for p in outcome.errors]
+    version = outcome.version
+    state_the_rest(version)
+    for finding in version.findings.filter(severity="warning"):
+        workflow.warning_explain(finding=finding, actor=actor, text="万元换算尾差")
+    workflow.version_submit(version=version, actor=actor)
+    workflow.version_approve(version=version, actor=actor)
+    return workflow.version_publish(version=version, actor=actor)
+
+
 @pytest.fixture
 def publish_seed(seed_disclosure, django_user_model):
     """Factory: import a seed workbook and take it through review to publication."""
-    from accounts_app.services import workflow
 
     def publish(seed: str):
-        disclosure = seed_disclosure(seed)
         user = django_user_model.objects.filter(username="publisher").first()
         if user is None:
             user = django_user_model.objects.create_superuser("publisher", "publisher@example.gov.cn", "x")
-        actor = workflow.Actor(user)
-        path = seed_workbook(seed)
-        outcome = workflow.version_upload(disclosure=disclosure, data=path.read_bytes(), filename=path.name, actor=actor)
-        assert outcome.accepted, [str(p) for p in outcome.errors]
-        version = outcome.version
-        state_the_rest(version)
-        for finding in version.findings.filter(severity="warning"):
-            workflow.warning_explain(finding=finding, actor=actor, text="万元换算尾差")
-        workflow.version_submit(version=version, actor=actor)
-        workflow.version_approve(version=version, actor=actor)
-        return workflow.version_publish(version=version, actor=actor)
+        return publish_workbook(seed_disclosure(seed), seed, user)
 
     return publish

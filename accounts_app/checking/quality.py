@@ -136,6 +136,7 @@ class Inputs:
     table_set: TableSet
     units: tuple[int, int] | None
     scheme: Scheme
+    sections: list | None = None  # 情况说明 as drafted by the caller; else drafted here
 
 
 # -- 完整性 ------------------------------------------------------------------------------
@@ -196,7 +197,7 @@ def _required_fields(sections) -> list[tuple[str, int, int]]:
 
 
 def _reasons(inputs: Inputs, possible: Decimal) -> list[Item]:
-    sections = _required_fields(sections_for(inputs.snapshot))
+    sections = _required_fields(inputs.sections if inputs.sections is not None else sections_for(inputs.snapshot))
     if not sections:
         return [Item("第三部分 情况说明：没有须说明原因的差异或变化", possible, possible, "narrative.reasons")]
     items = []
@@ -367,11 +368,13 @@ def quality_score(
     table_set: TableSet,
     units: tuple[int, int] | None = None,
     scheme: Scheme = DEFAULT_SCHEME,
+    sections: list | None = None,
 ) -> Score:
     """The score of a version: `snapshot` with its texts; `findings` as (code, severity);
     `published` the day the disclosure was first published (None: not yet); `units` for a
-    部门决算 (its units with a published 单位决算, its units)."""
-    inputs = Inputs(snapshot, list(findings), approval_date, published, today, table_set, units, scheme)
+    部门决算 (its units with a published 单位决算, its units); `sections` the 情况说明 when the caller
+    has drafted it already (the findings service)."""
+    inputs = Inputs(snapshot, list(findings), approval_date, published, today, table_set, units, scheme, sections)
     details = {detail.item: detail for detail in spec.DETAILS}
     counts = _counted(inputs)
     dimensions = []

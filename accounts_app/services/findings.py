@@ -27,7 +27,7 @@ from ..models import Finding, Version, fit
 from ..narrative.consistency import CODE as CONTRADICTION
 from ..narrative.consistency import contradictions, vocabulary
 from ..narrative.context import context_of
-from ..narrative.drafting import draft
+from ..narrative.drafting import draft, draft_sections
 from ..narrative.requirements import requirement_problems
 from ..selectors import version_snapshot
 from ..snapshot import Snapshot
@@ -63,11 +63,12 @@ def _labels(sections) -> dict[tuple[str, str], str]:
     return found
 
 
-def derived_problems(snapshot: Snapshot) -> list[Problem]:
-    """Every derived finding of a snapshot, as problems (pure)."""
+def derived_problems(snapshot: Snapshot, sections: list | None = None) -> list[Problem]:
+    """Every derived finding of a snapshot, as problems (pure); `sections`: its drafted
+    情况说明, when the caller has it."""
     problems = [problem for evaluation in snapshot.evaluations for problem in evaluation_problems(evaluation)]
     ctx = context_of(snapshot)
-    sections = draft(ctx)
+    sections = sections if sections is not None else draft(ctx)
     problems += requirement_problems(snapshot, ctx, sections)
     problems += checklist_problems(snapshot)
     if not snapshot.written:
@@ -103,7 +104,8 @@ def version_findings_refresh(*, version: Version, snapshot: Snapshot | None = No
     explanation whose finding still holds. Returns the findings now stored."""
     # last year's figures decide which differences need their 主要原因: loaded
     snapshot = snapshot if snapshot is not None else version_snapshot(version)
-    findings = [finding_of(problem, version) for problem in derived_problems(snapshot)]
+    sections = draft_sections(snapshot)  # read by the findings and by the score
+    findings = [finding_of(problem, version) for problem in derived_problems(snapshot, sections)]
     with transaction.atomic():
         previous = version.findings.filter(
             Q(code__startswith=PERFORMANCE) | Q(code__startswith=NARRATIVE) | Q(code__startswith=CHECKLIST)
@@ -113,5 +115,5 @@ def version_findings_refresh(*, version: Version, snapshot: Snapshot | None = No
             finding.explanation = explained.get(_identity(finding), "")
         previous.delete()
         Finding.objects.bulk_create(findings)
-        version_quality_refresh(version=version, snapshot=snapshot)  # 公开质量 follows the findings
+        version_quality_refresh(version=version, snapshot=snapshot, sections=sections)  # 公开质量 follows the findings
     return findings

@@ -40,7 +40,7 @@ def department_units(*, disclosure: Disclosure) -> tuple[int, int]:
     return published, units.count()
 
 
-def version_quality(*, version: Version, snapshot: Snapshot | None = None) -> Score:
+def version_quality(*, version: Version, snapshot: Snapshot | None = None, sections: list | None = None) -> Score:
     """The score of a version as of today (pure computation over what is loaded here)."""
     disclosure = version.disclosure
     snapshot = snapshot if snapshot is not None else version_snapshot(version)
@@ -54,13 +54,14 @@ def version_quality(*, version: Version, snapshot: Snapshot | None = None) -> Sc
         table_set=table_set(version.table_set),
         units=department_units(disclosure=disclosure) if disclosure.kind == Kind.DEPARTMENT else None,
         scheme=scheme_for(region_code=region.code, table_set=version.table_set),
+        sections=sections,
     )
 
 
-def version_quality_refresh(*, version: Version, snapshot: Snapshot | None = None) -> Score:
+def version_quality_refresh(*, version: Version, snapshot: Snapshot | None = None, sections: list | None = None) -> Score:
     """Compute the version's 公开质量 and store it. `snapshot`: the version's, with its texts,
-    when the caller has loaded it. A published 单位决算 refreshes its department's score."""
-    score = version_quality(version=version, snapshot=snapshot)
+    when the caller has loaded it (and `sections`, its drafted 情况说明). A published 单位决算 refreshes its department's score."""
+    score = version_quality(version=version, snapshot=snapshot, sections=sections)
     version.quality = score.as_data()
     Version.objects.filter(pk=version.pk).update(quality=version.quality)
     disclosure = version.disclosure

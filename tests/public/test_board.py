@@ -19,13 +19,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts_app.models import Department, Disclosure, FiscalYear, Unit, Version
-from accounts_app.services import workflow
 from accounts_app.services.organisations import SEED_REGIONS, disclosure_ensure, region_ensure
-from accounts_app.services.quality import version_quality_refresh
-from tests.conftest import seed_workbook
+from tests.conftest import publish_workbook
 from tests.public.test_lists import parsed
 from tests.seeds.transcriptions import load
-from tests.statements import state_the_rest
 
 pytestmark = pytest.mark.django_db
 
@@ -44,22 +41,6 @@ def _approve(disclosure: Disclosure, days: int) -> None:
     Disclosure.objects.filter(pk=disclosure.pk).update(approval_date=_days(days))
 
 
-def _publish(disclosure: Disclosure, seed: str, user) -> Version:
-    """A seed's workbook through upload, review and publication, as publish_seed does, then
-    scored where publication will score it."""
-    actor = workflow.Actor(user)
-    path = seed_workbook(seed)
-    version = workflow.version_upload(disclosure=disclosure, data=path.read_bytes(), filename=path.name, actor=actor).version
-    state_the_rest(version)
-    for finding in version.findings.filter(severity="warning"):
-        workflow.warning_explain(finding=finding, actor=actor, text="万元换算尾差")
-    workflow.version_submit(version=version, actor=actor)
-    workflow.version_approve(version=version, actor=actor)
-    version = workflow.version_publish(version=version, actor=actor)
-    version_quality_refresh(version=version)
-    return version
-
-
 def _seed_disclosure(seed: str) -> Disclosure:
     info = load(seed)
     region = region_ensure(info=SEED_REGIONS[info["region"]])
@@ -71,15 +52,15 @@ def world_build() -> Version:
     000's region: two units of its department (one published on time, one 10 days overdue), a
     department within its deadline and one without a 批复 date."""
     user = get_user_model().objects.create_superuser("board", "board@example.gov.cn", "x")
-    health = _publish(_seed_disclosure("000"), "000", user)
-    _publish(_seed_disclosure("001"), "001", user)
+    health = publish_workbook(_seed_disclosure("000"), "000", user)
+    publish_workbook(_seed_disclosure("001"), "001", user)
     _approve(health.disclosure, -30)
     region = health.disclosure.department.region
     centre = disclosure_ensure(region=region, entity=CENTRE, year=2023, kind="unit", department=HEALTH)
     audit = disclosure_ensure(region=region, entity=AUDIT, year=2023, kind="unit", department=HEALTH)
     _approve(centre, -5)
     _approve(audit, -30)
-    _publish(Disclosure.objects.get(pk=centre.pk), "000", user)  # seed 000's workbook as one of its 单位决算
+    publish_workbook(Disclosure.objects.get(pk=centre.pk), "000", user)  # seed 000's workbook as one of its 单位决算
     _approve(disclosure_ensure(region=region, entity=EDUCATION, year=2023, kind="department"), -2)
     Department.objects.create(region=region, name=FINANCE)
     health.refresh_from_db()

@@ -18,7 +18,7 @@ from accounts_app.models import Membership, Version
 from accounts_app.services import workflow
 from accounts_app.services.organisations import SEED_REGIONS, disclosure_ensure, region_ensure
 from accounts_app.services.quality import version_quality_refresh
-from tests.conftest import seed_workbook
+from tests.conftest import publish_workbook, seed_workbook
 from tests.statements import state_the_rest
 
 pytestmark = pytest.mark.django_db
@@ -77,31 +77,17 @@ def test_the_accountant_sees_the_score_before_submitting_and_the_reviewer_before
     assert "<code>timeliness.overdue</code>" in html
 
 
-def _publish(disclosure, seed: str, user) -> Version:
-    actor = workflow.Actor(user)
-    path = seed_workbook(seed)
-    version = workflow.version_upload(disclosure=disclosure, data=path.read_bytes(), filename=path.name, actor=actor).version
-    state_the_rest(version)
-    for finding in version.findings.filter(severity="warning"):
-        workflow.warning_explain(finding=finding, actor=actor, text="万元换算尾差")
-    workflow.version_submit(version=version, actor=actor)
-    workflow.version_approve(version=version, actor=actor)
-    version = workflow.version_publish(version=version, actor=actor)
-    version_quality_refresh(version=version)  # at publication
-    return version
-
-
 def test_a_unit_published_later_completes_its_departments_coverage(client, catalogs, django_user_model, django_capture_on_commit_callbacks):
     user = django_user_model.objects.create_superuser("qa_pub", "qa_pub@example.gov.cn", "x")
     region = region_ensure(info=SEED_REGIONS["南昌市红谷滩区"])
     name = "南昌市红谷滩区医疗保障局"
     unit = disclosure_ensure(region=region, entity=name, year=2023, kind="unit")
     department = disclosure_ensure(region=region, entity=name, year=2023, kind="department")
-    published = _publish(department, "002", user)
+    published = publish_workbook(department, "002", user)
     assert "所属单位（含本级）未公开单位决算 1 个" in client.get(f"/disclosures/{department.pk}/").content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        _publish(unit, "002", user)
+        publish_workbook(unit, "002", user)
     published.refresh_from_db()
     openness = next(d for d in published.quality["dimensions"] if d["key"] == "openness")
     assert openness["points"] == 10
