@@ -88,7 +88,7 @@ class UnitInline(admin.TabularInline):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ("name", "region", "code")
+    list_display = ("name", "region", "code", "first_year", "last_year")
     list_filter = ("region",)
     search_fields = ("name", "code")
     inlines = [UnitInline]

@@ -15,6 +15,7 @@ from .snapshot import PROFILE_FIELDS, Evaluation, Fund, Indicator, Snapshot
 from .snapshot import Profile as ProfileData
 from . import caching
 from .specs import TableSet, get_table_set, specs_for_year
+from .specs.reasons import threshold_for
 
 
 def table_set(key: str) -> TableSet:
@@ -137,6 +138,7 @@ def version_snapshot(version: Version, *, last_year: bool = True, texts: bool = 
         snapshot.evaluations = version_evaluations(version)
         snapshot.entity = disclosure.entity_name
         snapshot.extra_sections = list(version.extra_sections.values("position", "title", "body", "table"))
+        snapshot.reason_threshold = threshold_for(region_code=disclosure.region.code, table_set=version.table_set)
     return snapshot
 
 

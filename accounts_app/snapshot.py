@@ -14,6 +14,7 @@ from decimal import Decimal
 from .dataset import Dataset
 from .specs.performance import KINDS
 from .specs.outline import DEFAULT_OUTLINE
+from .specs.reasons import ANY_DIFFERENCE, ReasonThreshold
 
 DEPARTMENT, UNIT = "department", "unit"  # Disclosure.Kind values
 
@@ -156,6 +157,7 @@ class Snapshot:
     last_summary: dict | None = None  # last year's published key figures (charts)
     entity: str = ""  # the department's or unit's name, as the disclosure names it
     extra_sections: list[dict] = field(default_factory=list)  # the optional sections: {title, body, table}
+    reason_threshold: ReasonThreshold = ANY_DIFFERENCE  # the region's (specs.reasons)
 
     @property
     def year(self) -> int:

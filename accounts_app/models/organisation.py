@@ -86,6 +86,12 @@ class Department(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments", verbose_name="行政区划")
     name = models.CharField("部门名称", max_length=200)
     code = models.CharField("部门编码", max_length=30, blank=True)
+    first_year = models.PositiveSmallIntegerField(
+        "自哪一年度起公开", null=True, blank=True, help_text="新设立的部门填写其第一个决算年度；留空表示历年都应公开。"
+    )
+    last_year = models.PositiveSmallIntegerField(
+        "公开至哪一年度", null=True, blank=True, help_text="撤销、合并的部门填写其最后一个决算年度；留空表示仍应公开。"
+    )
 
     objects = DepartmentQuerySet.as_manager()
 
@@ -103,6 +109,12 @@ class Unit(models.Model):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="units", verbose_name="部门")
     name = models.CharField("单位名称", max_length=200)
     is_main = models.BooleanField("本级", default=False, help_text="部门机关本级；其余为下属单位。")
+    first_year = models.PositiveSmallIntegerField(
+        "自哪一年度起公开", null=True, blank=True, help_text="新设立的单位填写其第一个决算年度；留空表示历年都应公开。"
+    )
+    last_year = models.PositiveSmallIntegerField(
+        "公开至哪一年度", null=True, blank=True, help_text="撤销、合并的单位填写其最后一个决算年度；留空表示仍应公开。"
+    )
 
     class Meta:
         verbose_name = "单位"
@@ -124,3 +136,8 @@ class FiscalYear(models.Model):
 
     def __str__(self):
         return f"{self.year}年度"
+
+
+def expected_in(year: int, first_year: int | None, last_year: int | None) -> bool:
+    """Whether an organisation existing from `first_year` to `last_year` (None: open) publishes for `year`."""
+    return (first_year is None or first_year <= year) and (last_year is None or year <= last_year)

@@ -11,6 +11,7 @@ from ..numbers import ZERO
 from ..snapshot import Snapshot
 from ..specs.key_figures import LAST_YEAR, figure_value, key_figures
 from ..specs.outline import DEFAULT_OUTLINE
+from ..specs.reasons import ANY_DIFFERENCE, ReasonThreshold
 from ..specs.tables.common import chinese_ordinal
 
 
@@ -58,6 +59,11 @@ class Context:
     last: dict[str, Decimal]  # last year's figures by their fact key: published disclosure, else facts
     evaluations: list = field(default_factory=list)
     outline: str = DEFAULT_OUTLINE  # the region's (specs.outline)
+    reason_threshold: ReasonThreshold = ANY_DIFFERENCE  # the region's (specs.reasons)
+
+    def needs_reason(self, now: Decimal | None, base: Decimal | None) -> bool:
+        """Whether a difference the draft states must have its 主要原因 written."""
+        return self.reason_threshold.requires(now, base)
 
     def table(self, key: str) -> TableData | None:
         return self.dataset.get(key)
@@ -119,6 +125,7 @@ def context_of(snapshot: Snapshot) -> Context:
         last=last_year_figures(snapshot.last.dataset if snapshot.last else None, snapshot.facts),
         evaluations=snapshot.evaluations,
         outline=snapshot.outline,
+        reason_threshold=snapshot.reason_threshold,
     )
 
 

@@ -63,16 +63,11 @@ def _counted(counts: dict, *parts: tuple[str, str, str]) -> str:
     return "".join(f"{before}{_count(counts[key])}{after}" for before, key, after in parts)
 
 
-def _differs(now: Decimal | None, last: Decimal | None) -> bool:
-    """A change the text must explain (any difference; both figures known)."""
-    return now is not None and last is not None and now != last
-
-
 def _versus_budget(budget: Decimal | None, final: Decimal | None, b: Builder, key: str, label: str) -> str:
     if budget is None or final is None or budget == final:
         return "决算数与预算数不存在差异。" if budget is not None else ""
     relation = "大于" if final > budget else "小于"
-    return b.written(key, f"{label}：决算数与预算数差异原因", f"决算数{relation}预算数的主要原因是", required=True)
+    return b.written(key, f"{label}：决算数与预算数差异原因", f"决算数{relation}预算数的主要原因是", required=b.ctx.needs_reason(final, budget))
 
 
 def three_public(ctx: Context, b: Builder) -> None:
@@ -89,7 +84,7 @@ def three_public(ctx: Context, b: Builder) -> None:
             f"{ctx.year} 年度“三公”经费财政拨款支出" + completion(budget, final, of="预算"),
             _versus_budget(budget, final, whole, "reason", "“三公”经费"),
             change("“三公”经费财政拨款支出决算", final, last := ctx.last.get("last_three_public"), against="与上年度相比，"),
-            whole.written("change_reason", "“三公”经费：与上年度相比的变化原因", "主要原因是", required=_differs(final, last)),
+            whole.written("change_reason", "“三公”经费：与上年度相比的变化原因", "主要原因是", required=ctx.needs_reason(final, last)),
         )
     detail = b.sub("detail", "“三公”经费财政拨款支出决算具体情况说明")
     shares = []
@@ -143,7 +138,7 @@ def operating(ctx: Context, b: Builder) -> None:
     compared = "，" + change("", amount, last, against=f"比 {ctx.year - 1} 年度") if last is not None else "。"
     b.say(
         f"{ctx.year} 年度机关运行经费支出 {in_text(amount)} 万元" + compared,
-        b.written("reason", "机关运行经费：主要原因", "主要原因是", required=_differs(amount, last)),
+        b.written("reason", "机关运行经费：主要原因", "主要原因是", required=ctx.needs_reason(amount, last)),
     )
 
 

@@ -30,7 +30,7 @@ def _grand_totals(
         first = f"{ctx.year} 年度{what}收入总计 {in_text(income or ZERO)} 万元，支出总计 {in_text(expense or ZERO)} 万元。"
     label = f"{what}收、支总计" if both else f"{what}收入总计"
     previous = ctx.last.get(last)
-    required = income is not None and previous is not None and income != previous
+    required = ctx.needs_reason(income, previous)
     b.say(first, change(label, income, previous, both=both), b.written("reason", reason_label, "主要原因是", required=required))
 
 
@@ -144,7 +144,7 @@ def gpb(ctx: Context, b: Builder) -> None:
     whole.say(
         with_share(f"{ctx.year} 年度一般公共预算财政拨款支出 {in_text(total)} 万元", total, expense_total, "支出合计的") + "。",
         change("一般公共预算财政拨款支出", total, last := ctx.last.get("last_general_expense")),
-        whole.written("reason", "一般公共预算财政拨款支出总体：主要原因", "主要原因是", required=last is not None and total != last),
+        whole.written("reason", "一般公共预算财政拨款支出总体：主要原因", "主要原因是", required=ctx.needs_reason(total, last)),
     )
 
     structure = b.sub("structure", "结构情况")
@@ -186,7 +186,7 @@ def gpb(ctx: Context, b: Builder) -> None:
             relation = "大于" if final > item_budget else "小于"
             detail.say(
                 sentence,
-                detail.written(f"reason_{code}", f"{code} {label}：差异原因", f"决算数{relation}年初预算数的主要原因是", required=True),
+                detail.written(f"reason_{code}", f"{code} {label}：差异原因", f"决算数{relation}年初预算数的主要原因是", required=ctx.needs_reason(final, item_budget)),
             )
 
 

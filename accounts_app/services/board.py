@@ -1,7 +1,8 @@
 """The public timeliness and quality board (/board/): for a region and a year, every department
 and unit expected to publish — a 部门决算 for each department, a 单位决算 for each of its
-units, as the organisations are registered — with its 批复 date, deadline (20 days later),
-when it was first published, its 所属单位 coverage and the 公开质量 of its current version.
+units, as the organisations are registered (in the years from their first to their last, where
+set; and any with a disclosure registered for the year) — with its 批复 date, deadline (20 days later), when it was
+first published, its 所属单位 coverage and the 公开质量 of its current version.
 
 Read side only, in a constant number of queries whatever the number of rows (the regions, the
 region's years, its departments, its units and its disclosures); rows are built, filtered and
@@ -17,6 +18,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from ..models import Department, Disclosure, Region, Unit, Version
+from ..models.organisation import expected_in
 from .deadlines import deadline_of
 
 Kind = Disclosure.Kind
@@ -194,12 +196,16 @@ def board_rows(*, region: Region, year: int, today: date | None = None) -> list[
     today = today or timezone.localdate()
     disclosures = _disclosures(region, year)
     units: dict[int, list[tuple[int, str, bool]]] = {}
-    for pk, name, is_main, department_id in Unit.objects.filter(department__region=region).order_by("-is_main", "name").values_list(
-        "pk", "name", "is_main", "department_id"
+    for pk, name, is_main, department_id, first, last in Unit.objects.filter(department__region=region).order_by("-is_main", "name").values_list(
+        "pk", "name", "is_main", "department_id", "first_year", "last_year"
     ):
-        units.setdefault(department_id, []).append((pk, name, is_main))
+        if expected_in(year, first, last) or (Kind.UNIT, pk) in disclosures:
+            units.setdefault(department_id, []).append((pk, name, is_main))
     rows: list[BoardRow] = []
-    for department_id, department in Department.objects.filter(region=region).order_by("name").values_list("pk", "name"):
+    departments = Department.objects.filter(region=region).order_by("name").values_list("pk", "name", "first_year", "last_year")
+    for department_id, department, first, last in departments:
+        if not expected_in(year, first, last) and (Kind.DEPARTMENT, department_id) not in disclosures:
+            continue  # not yet set up, or abolished, that year
         own = units.get(department_id, [])
         published_units = sum(_published(disclosures.get((Kind.UNIT, pk))) for pk, _, _ in own)
         found = disclosures.get((Kind.DEPARTMENT, department_id))

@@ -38,10 +38,13 @@ from ..models import (
     VersionTable,
     fit,
 )
+from ..narrative.drafting import draft_sections
 from ..selectors import last_year_snapshot, table_set
 from ..specs import RowKind
+from ..specs.reasons import threshold_for
 from ..snapshot import Evaluation, Snapshot
 from .findings import derived_problems, finding_of
+from .quality import version_quality_refresh
 from .narrative import Carried, copy_forward, evaluation_store
 
 
@@ -167,9 +170,12 @@ def store_version(
                 last=last_year_snapshot(locked),
                 entity=locked.entity_name,
                 extra_sections=carried.extra_sections,
+                reason_threshold=threshold_for(region_code=locked.region.code, table_set=version.table_set),
             )
-            derived = derived_problems(snapshot)
+            sections = draft_sections(snapshot)  # read by the findings and by the score
+            derived = derived_problems(snapshot, sections)
             Finding.objects.bulk_create([finding_of(p, version) for p in (*problems, *derived)])
+            version_quality_refresh(version=version, snapshot=snapshot, sections=sections)  # shown from the first page
         except BaseException:
             version.source_file.delete(save=False)
             raise

@@ -100,14 +100,20 @@ def written_save(*, version: Version, values: dict[tuple[str, str], str]) -> lis
 
 
 def extra_sections_save(*, version: Version, sections: list[dict]) -> None:
-    """Replace the optional sections with `sections` ([{title, body, table}], in order)."""
+    """Replace the optional sections with `sections` ([{title, body, table}], in order); the
+    checklist reads their words (placeholders, 部门/单位 wording), so the findings follow."""
     require_editable(version)
     with transaction.atomic():
-        version.extra_sections.all().delete()
-        ExtraSection.objects.bulk_create(
-            ExtraSection(version=version, position=i, title=s["title"], body=s.get("body", ""), table=s.get("table") or [])
-            for i, s in enumerate(sections)
-        )
+        _extra_sections_replace(version, sections)
+        version_findings_refresh(version=version)
+
+
+def _extra_sections_replace(version: Version, sections: list[dict]) -> None:
+    version.extra_sections.all().delete()
+    ExtraSection.objects.bulk_create(
+        ExtraSection(version=version, position=i, title=s["title"], body=s.get("body", ""), table=s.get("table") or [])
+        for i, s in enumerate(sections)
+    )
 
 
 def evaluation_save(*, version: Version, form, formsets) -> PerformanceEvaluation:
@@ -217,7 +223,7 @@ def narrative_apply(*, version: Version, data: dict) -> None:
                 WrittenText(version=version, section=w["section"], field=w["field"], text=w["text"]) for w in data["written"]
             )
         if "extra_sections" in data:
-            extra_sections_save(version=version, sections=data["extra_sections"])
+            _extra_sections_replace(version, data["extra_sections"])
         if "evaluations" in data:
             version.evaluations.all().delete()
             for i, evaluation in enumerate(data["evaluations"]):

@@ -31,15 +31,20 @@ def disclosure_content(version: Version) -> dict:
     dataset = snapshot.dataset
     codes = {key for table in dataset.tables.values() if table.spec.row_kind is RowKind.SUBJECT for key in table.lines}
     subjects = list(FunctionSubject.objects.for_year(dataset.year).filter(code__in=codes).order_by("code"))
+    profile, glossary = profile_of(version), glossary_for(dataset.year)
+    # A part with nothing in it is left out, heading and contents entry (a version published
+    # before 概况 was required has none): nothing is printed as 「未填写」.
+    empty = {"part-1": profile.is_empty, "part-4": not glossary and not subjects}
     return {
         "disclosure": disclosure,
         "version": version,
-        "parts": PARTS,
+        "parts": [part for part in PARTS if not empty.get(part[0])],
+        "shown": {anchor for anchor, _, _ in PARTS if not empty.get(anchor)},
         "tables": render_dataset(dataset),
         "charts": disclosure_charts(dataset, version.summary, snapshot.last_summary),
         "subjects": subjects,
-        "glossary": glossary_for(dataset.year),
-        "profile": profile_of(version),
+        "glossary": glossary,
+        "profile": profile,
         "sections": sections_for(snapshot),
         "extra_sections": snapshot.extra_sections if drafted else list(version.extra_sections.all()),
         "evaluations": list(version.evaluations.prefetch_related("funds", "indicators")),

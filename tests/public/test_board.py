@@ -102,6 +102,20 @@ def test_every_expected_department_and_unit_with_its_status(client, world):
     assert "应公开<strong>5</strong>" in html and "逾期公开<strong>1</strong>" in html and "其中已逾期 1" in html
 
 
+def test_an_organisation_is_expected_only_in_its_years(client, world):
+    region = world.disclosure.department.region
+    health = Department.objects.get(region=region, name=HEALTH)
+    Department.objects.filter(region=region, name=FINANCE).update(first_year=2024)  # set up in 2024
+    Unit.objects.create(department=health, name="新乡市凤泉区医疗保障宣传中心", first_year=2024)
+    Unit.objects.create(department=health, name="新乡市凤泉区医疗保障档案室", last_year=2022)  # merged away after 2022
+    Unit.objects.filter(name=AUDIT).update(last_year=2022)  # … but its 2023 disclosure was registered
+    rows = _by_entity(_rows(client, f"region={REGION}&year=2023"))
+    assert set(rows) == {HEALTH, CENTRE, AUDIT, EDUCATION}
+    assert rows[HEALTH][7] == "1/2"  # coverage counts the units expected that year
+    Unit.objects.create(department=health, name="新乡市凤泉区医疗保障研究所")  # no years set: always expected
+    assert _by_entity(_rows(client, f"region={REGION}&year=2023"))[HEALTH][7] == "1/3"
+
+
 def test_without_a_choice_the_latest_year_and_its_first_region(client, world):
     html = client.get("/board/").content.decode()
     assert '<option value="2023" selected>' in html

@@ -9,6 +9,9 @@ from html.parser import HTMLParser
 import pytest
 from django.core.cache import cache
 
+from accounts_app.models import Profile, Version
+from accounts_app.rendering.pdf import content_html
+from accounts_app.services.pages import disclosure_content
 from accounts_app.specs import specs_for_year
 from tests.seeds.transcriptions import SEEDS, printed_figures
 from tests.statements import state_the_rest
@@ -75,6 +78,18 @@ def test_page_structure_is_the_standard_layout(client, publish_seed):
     assert "负责本部门职责范围内的各项工作" in html and "未填写" not in html
     assert 'id="chart-income_mix"' in html and "<svg" in html
     assert "2101501 行政运行" in html  # 名词解释 lists the subjects used
+
+
+def test_a_part_with_nothing_in_it_is_left_out_not_printed_as_a_placeholder(client, publish_seed):
+    """A version published before 概况 was required has none: no heading, no contents entry, no 「未填写」."""
+    version = publish_seed("000")
+    Profile.objects.filter(version=version).delete()
+    cache.clear()
+    html = client.get(f"/disclosures/{version.disclosure_id}/").content.decode()
+    assert "第一部分 部门概况" not in html and "未填写" not in html and 'id="part-1"' not in html
+    assert html.count("第二部分 部门决算表") >= 2
+    content = content_html(disclosure_content(Version.objects.get(pk=version.pk)))
+    assert "部门概况" not in content and "未填写" not in content and "第三部分" in content
 
 
 def test_query_count_does_not_grow_with_the_tables(client, publish_seed, django_assert_num_queries):

@@ -1,10 +1,8 @@
 """公开质量 stored and shown: on the public page of a published disclosure, and on the version's
 workspace page to the 填报人 before submitting and to the 审核人 before approving, each point
 with its item and the rule or finding behind it. A published 单位决算 changes its
-department's 所属单位 coverage, and the department's page follows.
-
-Until the write path calls it (services.findings.version_findings_refresh and publication),
-these tests call `version_quality_refresh` where it will."""
+department's 所属单位 coverage, and the department's page follows. The write services store
+the score (upload, every text or fact saved, submission, publication); no test sets it."""
 
 from __future__ import annotations
 
@@ -14,19 +12,20 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from accounts_app.checking.quality import Score
 from accounts_app.models import Membership, Version
 from accounts_app.services import workflow
 from accounts_app.services.organisations import SEED_REGIONS, disclosure_ensure, region_ensure
-from accounts_app.services.quality import version_quality_refresh
 from tests.conftest import publish_workbook, seed_workbook
 from tests.statements import state_the_rest
+from tests.workflow.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_public_page_shows_the_score_and_where_each_point_came_from(client, publish_seed):
     version = publish_seed("000")
-    score = version_quality_refresh(version=version)  # at publication
+    score = Score.from_data(Version.objects.get(pk=version.pk).quality)  # stored at publication
     html = client.get(f"/disclosures/{version.disclosure_id}/").content.decode()
     assert 'id="quality"' in html
     assert f"总分 <strong>{score.total:.2f}</strong> 分" in html and f"等级 <strong>{score.grade}</strong>" in html
@@ -62,7 +61,6 @@ def draft(seed_disclosure, django_user_model):
 
 def test_the_accountant_sees_the_score_before_submitting_and_the_reviewer_before_approving(client, draft):
     version, accountant, reviewer = draft
-    version_quality_refresh(version=version)  # as the findings refresh will
     client.force_login(accountant)
     html = client.get(f"/work/versions/{version.pk}/").content.decode()
     assert "公开质量（提交、审核前自查）" in html and 'id="submit-button"' in html
@@ -70,11 +68,22 @@ def test_the_accountant_sees_the_score_before_submitting_and_the_reviewer_before
     assert "<code>timeliness.overdue</code>" in html and "尚未公开，已逾期 5 天" in html
 
     workflow.version_submit(version=version, actor=workflow.Actor(accountant))
-    version_quality_refresh(version=version)  # submission refreshes the findings
     client.force_login(reviewer)
     html = client.get(f"/work/versions/{version.pk}/").content.decode()
     assert 'id="approve-button"' in html and html.index('id="quality"') < html.index('id="review-panel"')
     assert "<code>timeliness.overdue</code>" in html
+
+
+def test_an_upload_is_scored_before_anything_is_written(client, seed_disclosure):
+    disclosure = seed_disclosure("000")
+    accountant = make_user("kuaiji", "accountant", department=disclosure.department)
+    client.force_login(accountant)
+    with seed_workbook("000").open("rb") as handle:
+        assert client.post(f"/work/disclosures/{disclosure.pk}/upload/", {"workbook": handle}).status_code == 302
+    version = disclosure.versions.get()
+    assert version.quality and version.quality["total"]
+    html = client.get(f"/work/versions/{version.pk}/").content.decode()
+    assert "id=\"quality-total\"" in html and "<code>narrative.fact_missing</code>" in html  # the facts not entered cost their points
 
 
 def test_a_unit_published_later_completes_its_departments_coverage(client, catalogs, django_user_model, django_capture_on_commit_callbacks):
