@@ -11,17 +11,23 @@ The rows a scope reads or works on are the models' queryset methods, which take 
 (the models sit below this module): `Version.objects.visible_to(scope)`,
 `Disclosure.objects.workable_by(scope)`, `Department.objects.workable_by(scope)`,
 `AuditEntry.objects.visible_to(scope)`, and `published()` for what the public sees;
-`allowed` asks their organisation rule (models.organisation) of one disclosure. Workflow
+`within` applies them (and the same rule to units, regions, memberships and sheet
+mappings, which have no method of their own) to any queryset of those models: the admin's
+lists, pages and choices go through it. `allowed` asks their organisation rule
+(models.organisation) of one disclosure. Workflow
 states are enforced by services.workflow; here they only decide which buttons show.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from .models import Disclosure, Membership, Version
-from .models.organisation import covers
+from django.db.models import Q, QuerySet
+
+from .models import AuditEntry, Department, Disclosure, Membership, Region, SheetMapping, Unit, Version
+from .models.organisation import covered, covers
 
 Role = Membership.Role
 Status = Version.Status
@@ -38,13 +44,16 @@ class Action(str, Enum):
     RETURN = "return"
     APPROVE = "approve"
     PUBLISH = "publish"
+    REGENERATE = "regenerate"  # start generating a version's public files again after they failed
     COMMENT = "comment"
     RECORD_APPROVAL = "record_approval"  # the 批复 date that starts the 20-day limit
     VIEW_AUDIT = "view_audit"
 
 
 PREPARE = {Action.UPLOAD, Action.SUBMIT, Action.EXPLAIN, Action.WRITE, Action.REMAP, Action.DISCARD}
-REVIEW = {Action.RETURN, Action.APPROVE, Action.PUBLISH, Action.COMMENT, Action.RECORD_APPROVAL, Action.VIEW_AUDIT}
+REVIEW = {
+    Action.RETURN, Action.APPROVE, Action.PUBLISH, Action.REGENERATE, Action.COMMENT, Action.RECORD_APPROVAL, Action.VIEW_AUDIT,
+}
 
 PREPARING = (Status.DRAFT, Status.RETURNED)
 # The states in which a version shows an action's button; an action not named here shows
@@ -58,6 +67,7 @@ STATES = {
     Action.RETURN: (Status.SUBMITTED,),
     Action.APPROVE: (Status.SUBMITTED,),
     Action.PUBLISH: (Status.APPROVED,),
+    Action.REGENERATE: (Status.PUBLISHING,),
 }
 
 
@@ -135,3 +145,51 @@ def actions_available(*, user, version: Version | None = None, disclosure: Discl
         for action in Action
         if (action not in STATES or status in STATES[action]) and allowed(user, action, disclosure)
     }
+
+
+# -- the rows of each model a scope reads ---------------------------------------------
+
+
+def _departments_of(rows: QuerySet, scope: Scope, department: str) -> QuerySet:
+    """Rows whose department (at the lookup path `department`) the scope covers."""
+    condition = covered(scope, department)
+    return rows if condition is None else rows.filter(condition)
+
+
+def _regions(rows: QuerySet[Region], scope: Scope) -> QuerySet[Region]:
+    """The scope's region (审核人), its department's (填报人), all (管理员)."""
+    if scope.is_admin:
+        return rows
+    own = Q(pk__in=Department.objects.workable_by(scope).values("region_id"))
+    return rows.filter(own | Q(pk=scope.region_id) if scope.region_id is not None else own)
+
+
+def _memberships(rows: QuerySet[Membership], scope: Scope) -> QuerySet[Membership]:
+    """The roles within the scope: its departments' 填报人, and its region's 审核人."""
+    condition = covered(scope, "department")
+    if condition is None:
+        return rows
+    return rows.filter(condition | Q(region_id=scope.region_id) if scope.region_id is not None else condition)
+
+
+WITHIN: dict[type, Callable[[QuerySet, Scope], QuerySet]] = {
+    Region: _regions,
+    Department: lambda rows, scope: rows.workable_by(scope),
+    Unit: lambda rows, scope: _departments_of(rows, scope, "department"),
+    SheetMapping: lambda rows, scope: _departments_of(rows, scope, "department"),
+    Disclosure: lambda rows, scope: rows.workable_by(scope),
+    Version: lambda rows, scope: rows.visible_to(scope),
+    AuditEntry: lambda rows, scope: rows.visible_to(scope),
+    Membership: _memberships,
+}
+
+
+def is_scoped(model: type) -> bool:
+    """Whether rows of `model` belong to an organisation (and `within` cuts them)."""
+    return model in WITHIN
+
+
+def within(rows: QuerySet, scope: Scope) -> QuerySet:
+    """`rows` (of a model in WITHIN) cut to what the scope reads: its department's or
+    region's, with what its role sees of them (审核人 no drafts, …); all for 管理员."""
+    return WITHIN[rows.model](rows, scope)

@@ -1,5 +1,10 @@
 """The Django admin: organisations and catalogs (editable), disclosures and their
-versions (read-only: every change is a new upload), and the upload page."""
+versions (read-only: every change is a new upload), and the upload page.
+
+Whatever belongs to an organisation (regions, departments, units, disclosures, versions,
+roles, the audit log, sheet mappings) is listed, opened and offered as a choice through
+`Scoped`: the user's scope cuts every queryset (access.within), as on the work pages. An
+object outside it is "not found" (the admin sends back to its index)."""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from . import access
+from . import access, admin_layouts
 from .forms import WorkbookUploadForm
 from .models import (
     AuditEntry,
@@ -23,6 +28,7 @@ from .models import (
     GlossaryTerm,
     Membership,
     Region,
+    SheetMapping,
     Unit,
     Version,
     VersionTable,
@@ -37,6 +43,24 @@ admin.site.site_header = "部门决算公开平台 · 管理"
 admin.site.site_title = "部门决算公开平台"
 admin.site.index_title = "管理首页"
 
+
+class Scoped:
+    """For an admin or inline of a model in access.WITHIN: its rows, and the choices of
+    its foreign keys to such models, within the user's scope."""
+
+    def get_queryset(self, request):
+        return access.within(super().get_queryset(request), access.scope_of(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        if access.is_scoped(related) and "queryset" not in kwargs:
+            kwargs["queryset"] = access.within(related._default_manager.all(), access.scope_of(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def only_related(field: str) -> tuple:
+    """A list filter offering only the values the (scoped) list holds, not every region."""
+    return (field, admin.RelatedOnlyFieldListFilter)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -67,29 +91,29 @@ class ReadOnlyInline(admin.TabularInline):
 # -- organisations -----------------------------------------------------------------
 
 
-class DepartmentInline(admin.TabularInline):
+class DepartmentInline(Scoped, admin.TabularInline):
     model = Department
     extra = 0
     fields = ("name", "code")
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(Scoped, admin.ModelAdmin):
     form = RegionForm
     list_display = ("code", "name", "province", "finance_bureau", "table_set")
     search_fields = ("code", "name", "finance_bureau")
     inlines = [DepartmentInline]
 
 
-class UnitInline(admin.TabularInline):
+class UnitInline(Scoped, admin.TabularInline):
     model = Unit
     extra = 0
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(Scoped, admin.ModelAdmin):
     list_display = ("name", "region", "code", "first_year", "last_year")
-    list_filter = ("region",)
+    list_filter = (only_related("region"),)
     search_fields = ("name", "code")
     inlines = [UnitInline]
 
@@ -165,7 +189,7 @@ class EconomicSubjectAdmin(SubjectAdmin):
 # -- disclosures and versions ------------------------------------------------------
 
 
-class VersionInline(ReadOnlyInline):
+class VersionInline(Scoped, ReadOnlyInline):
     model = Version
     fields = ("number", "status", "created_at", "created_by", "source_name", "error_count", "warning_count")
     readonly_fields = fields
@@ -181,16 +205,13 @@ class VersionInline(ReadOnlyInline):
 
 
 @admin.register(Disclosure)
-class DisclosureAdmin(admin.ModelAdmin):
+class DisclosureAdmin(Scoped, admin.ModelAdmin):
     list_display = ("__str__", "department", "year", "kind", "version_count", "template_link")
-    list_filter = ("year", "kind", "department__region")
+    list_filter = ("year", "kind", only_related("department__region"))
     search_fields = ("department__name", "unit__name")
     list_select_related = ("department", "unit", "year", "department__region")
     inlines = [VersionInline]
     change_list_template = "admin/accounts_app/disclosure/change_list.html"
-
-    def get_queryset(self, request):
-        return Disclosure.objects.workable_by(access.scope_of(request.user))
 
     @admin.display(description="版本数")
     def version_count(self, obj):
@@ -243,7 +264,7 @@ class DisclosureAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/accounts_app/upload.html", context)
 
     def template_view(self, request, pk):
-        disclosure = get_object_or_404(Disclosure.objects.workable_by(access.scope_of(request.user)), pk=pk)
+        disclosure = get_object_or_404(self.get_queryset(request), pk=pk)
         return downloads.blank_template(disclosure=disclosure).response()
 
 
@@ -277,33 +298,37 @@ class VersionTableInline(ReadOnlyInline):
 
 
 @admin.register(Version)
-class VersionAdmin(ReadOnlyAdmin):
+class VersionAdmin(Scoped, ReadOnlyAdmin):
     list_display = ("__str__", "status", "created_at", "created_by", "source_name")
-    list_filter = ("status", "disclosure__year", "disclosure__department__region")
+    list_filter = ("status", "disclosure__year", only_related("disclosure__department__region"))
     search_fields = ("disclosure__department__name", "disclosure__unit__name", "source_name")
     list_select_related = ("disclosure__department", "disclosure__unit", "disclosure__year", "created_by")
     fields = ("disclosure", "number", "status", "table_set", "created_at", "created_by", "source_name", "source_sha256", "source_size")
     readonly_fields = fields
-    inlines = [VersionTableInline, FindingInline]
-
-    def get_queryset(self, request):
-        return Version.objects.visible_to(access.scope_of(request.user))
+    inlines = [VersionTableInline, FindingInline]  # of a version in scope
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(Scoped, admin.ModelAdmin):
     list_display = ("user", "role", "department", "region")
-    list_filter = ("role", "region")
+    list_filter = ("role", only_related("region"))
     search_fields = ("user__username", "department__name", "region__name")
     autocomplete_fields = ("user",)
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
+class AuditEntryAdmin(Scoped, ReadOnlyAdmin):
     list_display = ("created_at", "actor", "address", "action", "disclosure", "version", "detail")
-    list_filter = ("action", "disclosure__department__region")
+    list_filter = ("action", only_related("disclosure__department__region"))
     search_fields = ("detail", "actor__username", "disclosure__department__name")
     list_select_related = ("actor", "disclosure__department", "disclosure__unit", "disclosure__year", "version")
 
-    def get_queryset(self, request):
-        return AuditEntry.objects.visible_to(access.scope_of(request.user))
+
+# Registered by admin_layouts with the rest of the table-set pages; scoped here, with the
+# other models of an organisation.
+admin.site.unregister(SheetMapping)
+
+
+@admin.register(SheetMapping)
+class SheetMappingAdmin(Scoped, admin_layouts.SheetMappingAdmin):
+    list_filter = (only_related("department__region"),)

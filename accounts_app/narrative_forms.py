@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 
+from .numbers import AMOUNT_LIMIT, NotANumber, parse_number
 from .models import ExtraSection, PerformanceEvaluation, PerformanceFund, PerformanceIndicator, Profile, Version
 from .selectors import version_dataset
 from .narrative.requirements import FACTS_TABLE, PROFILE_TABLE
@@ -76,16 +77,18 @@ class FactField(forms.Field):
         return value if self.amount else int(value)
 
     def to_python(self, value):
-        text = str(value or "").strip().replace(",", "").replace("，", "")[:30]
+        text = str(value or "").strip()[:30]
         if not text:
             return None
         if text in (NIL, "没有", "不适用"):
             return NIL
         try:
-            number = Decimal(text)
-        except InvalidOperation:
+            number = parse_number(text)  # the importer's parser: its characters, its range
+        except NotANumber as refused:
+            if refused.code == "number.out_of_range":
+                raise forms.ValidationError(f"数字过大：应小于 {AMOUNT_LIMIT:,.0f}。") from None
             raise forms.ValidationError("请填写数字，没有的请填“无”。") from None
-        if not number.is_finite() or number < 0 or number >= Decimal(10) ** 14:
+        if number < 0:
             raise forms.ValidationError("请填写不小于 0 的数字。")
         if self.amount:
             if number != number.quantize(Decimal("0.01")):

@@ -15,6 +15,7 @@ work_patterns = [
     path("versions/<int:pk>/return/", work.return_version, name="return"),
     path("versions/<int:pk>/approve/", work.approve, name="approve"),
     path("versions/<int:pk>/publish/", work.publish, name="publish"),
+    path("versions/<int:pk>/regenerate/", work.regenerate, name="regenerate"),
     path("versions/<int:pk>/comment/", work.comment, name="comment"),
     path("versions/<int:pk>/tables.xlsx", work.download_xlsx, name="download_xlsx"),
     path("versions/<int:pk>/disclosure.pdf", work.draft_pdf, name="draft_pdf"),

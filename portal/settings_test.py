@@ -7,6 +7,7 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("HTTPS", "0")  # the test client and live server speak plain http
+os.environ.setdefault("TASKS_BACKEND", "immediate")  # tests of the worker itself use the database queue
 
 from .settings import *  # noqa: E402,F401,F403
 

@@ -1,17 +1,20 @@
 """The public JSON API and bulk CSV (django-ninja): read-only, published data only.
 
-Its OpenAPI description is served at /api/openapi.json; docs/api.md tells the rest.
+Its OpenAPI description is served at /api/openapi.json (completed by api.openapi);
+docs/api.md tells the rest.
 """
 
 from __future__ import annotations
 
+from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 
-from . import bulk, endpoints
+from . import bulk, endpoints, openapi
 
 INVALID_PARAMETERS = "请求参数不正确。"
+NO_SUCH_ADDRESS = "没有这个接口地址。接口说明见 /api/openapi.json。"
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -20,7 +23,12 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class PortalAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return openapi.finish(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = PortalAPI(
     title="部门决算公开平台 公开数据接口",
     version="1",
     description=(
@@ -40,3 +48,8 @@ api.add_router("", bulk.router)
 def invalid_parameters(request, exc: ValidationError):
     errors = [{"loc": list(error.get("loc", ())), "msg": str(error.get("msg", ""))} for error in exc.errors]
     return api.create_response(request, {"detail": INVALID_PARAMETERS, "errors": errors}, status=422)
+
+
+def not_found(request: HttpRequest, **_) -> JsonResponse:
+    """Any other address under /api/ (such as a path parameter holding "/"): the API's 404, in JSON."""
+    return JsonResponse({"detail": NO_SUCH_ADDRESS}, status=404, json_dumps_params={"ensure_ascii": False})

@@ -13,18 +13,20 @@ from ..specs import TableSpec, specs_for_year
 from ..specs.key_figures import KEY_LABELS
 from . import queries
 from .schemas import (
+    COMMON_ERRORS,
+    ID_RANGE,
+    TABLE_KEY,
     DisclosureDetailOut,
     DisclosureFilters,
     DisclosurePage,
-    ErrorOut,
     FigureFilters,
     FigurePage,
     Page,
     TableOut,
-    ValidationErrorOut,
     VersionOut,
     amount_text,
     described,
+    error_schemas,
 )
 
 DISCLOSURE_NOT_FOUND = "没有找到该决算公开：编号不存在，或尚未公开。"
@@ -35,22 +37,23 @@ FIGURES_UNBOUNDED = (
     "一年的全部数据可下载 /api/years/{year}/figures.csv。"
 )
 
-VERSION_ID = Path(..., description="版本编号（见 version_id 或 versions[].id）")
-ERRORS = {404: ErrorOut, 422: ValidationErrorOut}
+VERSION_ID = Path(..., **ID_RANGE, description="版本编号（见 version_id 或 versions[].id）")
 
 router = Router(tags=["公开数据"])
 
 
 def get(path: str, schema, *errors: int, summary: str, description: str):
-    """Register a GET endpoint: its schema, its error responses, Chinese descriptions,
-    and the view's name as operation id."""
+    """Register a GET endpoint: its schema, its error responses (`errors`, and those every
+    operation can give: COMMON_ERRORS) with their bodies, Chinese descriptions, and the
+    view's name as operation id."""
+    statuses = sorted({*errors, *COMMON_ERRORS})
 
     def register(view):
         return router.get(
             path,
-            response={200: schema, **{status: ERRORS[status] for status in errors}},
+            response={200: schema, **error_schemas(*statuses)},
             operation_id=view.__name__,
-            openapi_extra=described(200, *errors),
+            openapi_extra=described(200, *statuses),
             summary=summary,
             description=description,
         )(view)
@@ -134,7 +137,7 @@ def _page(rows, page: Page, shape) -> dict:
 
 
 @get(
-    "/disclosures", DisclosurePage, 422,
+    "/disclosures", DisclosurePage,
     summary="决算公开列表",
     description="已公开的部门决算和单位决算，每项带现行版本的主要数据。可按年度、地区、部门、类型和名称关键词筛选，分页返回。",
 )
@@ -148,7 +151,7 @@ def disclosure_list(request: HttpRequest, filters: Query[DisclosureFilters], pag
     summary="一项决算公开及其全部公开版本",
     description="现行版本的主要数据，以及全部已公开版本（版本号、公开时间、更正说明、是否现行）。",
 )
-def disclosure_detail(request: HttpRequest, disclosure_id: int = Path(..., description="决算公开编号")):
+def disclosure_detail(request: HttpRequest, disclosure_id: int = Path(..., **ID_RANGE, description="决算公开编号")):
     history = queries.version_history(request.user, disclosure_id)
     current = next((v for v in history if v.disclosure.current_version_id == v.pk), None)
     if current is None:
@@ -183,7 +186,7 @@ def version_detail(request: HttpRequest, version_id: int = VERSION_ID):
     description="按表中顺序的各行：行键、名称和各栏金额（两位小数的字符串；null 为“——”，空白单元格不出现），以及表的栏。",
 )
 def table_detail(
-    request: HttpRequest, version_id: int = VERSION_ID, table: str = Path(..., description="表键，如 expense")
+    request: HttpRequest, version_id: int = VERSION_ID, table: str = Path(..., pattern=TABLE_KEY, description="表键，如 expense")
 ):
     version = _published_version(request, version_id)
     stored = queries.version_tables(version).filter(table=table).first()
@@ -219,7 +222,7 @@ def figure_item(row: dict) -> dict:
 
 
 @get(
-    "/figures", FigurePage, 422,
+    "/figures", FigurePage,
     summary="数据明细（现行公开版本）",
     description=(
         "现行公开版本中的每个数据一行。可按年度、地区、部门、类型、表、行键（科目编码或行次）和栏筛选；"

@@ -27,17 +27,42 @@ ROW_KEY = "行键：科目编码、行次，或 total（合计行）"
 
 Amount = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$")]
 Kind = Literal["department", "unit"]
+# Text parameters: anything but NUL, which the site refuses in any address (400,
+# accounts_app.middleware). Table keys: those of the specs.
+NO_NUL = r"^[^\x00]*$"
+TABLE_KEY = r"^[a-z0-9_]{1,40}$"
+OFFSET_MAX = 100_000_000
+# Numbers the database can compare (a larger id overflowed SQLite's integer: a 500).
+ID_RANGE = {"ge": 1, "le": 2**63 - 1}
+YEAR_RANGE = {"ge": 1900, "le": 9999}
 
 RESPONSES = {
     200: "成功",
-    404: "不存在或尚未公开",
+    400: "请求地址或参数中含有不允许的字符（NUL，%00）",
+    404: "不存在或尚未公开，或没有这个接口地址",
+    414: "请求地址过长：由 Web 服务器（gunicorn 或 nginx，请求行超过约 4 KB）拒绝，正文为其 HTML 页面",
     422: "查询参数不正确",
 }
+# Every operation can answer these: any address may carry NUL or be too long, and every
+# operation takes a parameter that can be malformed.
+COMMON_ERRORS = (400, 414, 422)
+_HTML_PAGE = {"text/html": {"schema": {"type": "string"}}}
 
 
 def described(*statuses: int) -> dict:
-    """openapi_extra giving the listed responses their Chinese descriptions."""
-    return {"responses": {status: {"description": RESPONSES[status]} for status in statuses}}
+    """openapi_extra giving the listed responses their Chinese descriptions (and 414, which
+    the web server in front answers with its own page, its content)."""
+    return {
+        "responses": {
+            status: {"description": RESPONSES[status], **({"content": _HTML_PAGE} if status == 414 else {})}
+            for status in statuses
+        }
+    }
+
+
+def error_schemas(*statuses: int) -> dict:
+    """The bodies of the errors the application itself answers (400, 404, 422)."""
+    return {status: ValidationErrorOut if status == 422 else ErrorOut for status in statuses if status != 414}
 
 
 def amount_text(value) -> str | None:
@@ -52,27 +77,42 @@ def amount_text(value) -> str | None:
 
 class Page(Schema):
     limit: int = Field(100, ge=1, le=1000, description="每页条数，1–1000，默认 100")
-    offset: int = Field(0, ge=0, description="跳过的条数（从 0 开始），默认 0")
+    offset: int = Field(0, ge=0, le=OFFSET_MAX, description=f"跳过的条数（从 0 开始，至多 {OFFSET_MAX}），默认 0")
 
 
 class ScopeFilters(Schema):
-    year: int | None = Field(None, description="年度，如 2023")
-    region: str | None = Field(None, description="行政区划代码，如 410704")
-    department: int | None = Field(None, description="部门编号（见 department.id）")
+    year: int | None = Field(None, **YEAR_RANGE, description="年度，如 2023")
+    region: str | None = Field(None, pattern=NO_NUL, description="行政区划代码，如 410704")
+    department: int | None = Field(None, **ID_RANGE, description="部门编号（见 department.id）")
     kind: Kind | None = Field(None, description=KIND)
 
 
 class DisclosureFilters(ScopeFilters):
-    q: str | None = Field(None, description="关键词：部门或单位名称中包含的文字")
+    q: str | None = Field(None, pattern=NO_NUL, description="关键词：部门或单位名称中包含的文字")
 
 
 class FigureFilters(ScopeFilters):
-    table: str | None = Field(None, description=f"表键，如 {_SECOND.key}（{_SECOND.title}）；见 /api/versions/{{id}} 的 tables.key")
-    code: str | None = Field(None, description="行键：科目编码（如 2080501）、行次（如 27）或 total（合计行）")
+    table: str | None = Field(
+        None, pattern=TABLE_KEY, description=f"表键，如 {_SECOND.key}（{_SECOND.title}）；见 /api/versions/{{id}} 的 tables.key"
+    )
+    code: str | None = Field(None, pattern=NO_NUL, description="行键：科目编码（如 2080501）、行次（如 27）或 total（合计行）")
     code_prefix: bool = Field(
         False, description="为 true 时 code 按前缀匹配：code=208 得到 208、20805、2080501 等类、款、项；默认精确匹配"
     )
-    column: str | None = Field(None, description="栏键，如 basic（基本支出）；见表的 columns.key")
+    column: str | None = Field(None, pattern=NO_NUL, description="栏键，如 basic（基本支出）；见表的 columns.key")
+
+
+# What queries.figure_filters_bounded asks of FigureFilters, as JSON Schema for the OpenAPI
+# description (api.openapi): no code or column filter (absent or empty), or a department,
+# or a region and a year. tests/api/test_schema.py checks that both say the same.
+FIGURE_SCOPE = {
+    "anyOf": [
+        {"properties": {"code": {"maxLength": 0}, "column": {"maxLength": 0}}},
+        {"required": ["department"]},
+        {"required": ["region", "year"], "properties": {"region": {"minLength": 1}}},
+    ]
+}
+FIGURE_SCOPE_TEXT = "按科目编码（code）或栏（column）筛选时，须同时指定部门（department），或同时指定年度和地区（year 与 region）"
 
 
 # -- responses -----------------------------------------------------------------------

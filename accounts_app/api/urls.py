@@ -1,6 +1,9 @@
-"""Mounted at /api/ by accounts_app.urls; names live in the "api" namespace."""
+"""Mounted at /api/ by accounts_app.urls; names live in the "api" namespace. Any other
+address under /api/ answers the API's JSON 404 (`not_found`), not the site's HTML page."""
 
-from . import api
+from django.urls import re_path
+
+from . import api, not_found
 
 app_name = api.urls_namespace
-urlpatterns = api.urls[0]
+urlpatterns = [*api.urls[0], re_path(r"", not_found, name="not_found")]

@@ -184,7 +184,7 @@ def placeholders(snapshot: Snapshot, found: list[Text]) -> list[Problem]:
 
 # -- 元 and 万元 --------------------------------------------------------------------------------
 
-AMOUNT = re.compile(r"(?<![\d.,])(?P<number>\d{1,3}(?:,\d{3})+\.\d{2}|\d+\.\d{2})(?![\d.])\s*(?P<unit>万元|元)(?!\s*/)")
+AMOUNT = re.compile(r"(?<![\d.,])(?P<number>\d{1,3}(?:,\d{3})+\.\d{2}|\d+\.\d{2})(?![\d.])\s*(?P<unit>万元|元)(?!\s*/)", re.ASCII)
 TEN_THOUSAND = Decimal(10000)
 
 

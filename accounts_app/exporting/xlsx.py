@@ -3,7 +3,8 @@
 One sheet per table: 公开NN表 label, title, 部门/年度/金额单位 row, the header and
 栏次 row from rendering.layout, the data rows, and the table's 注. The same writer
 makes the blank template (catalog codes, no figures) and the downloads of stored
-versions; both import back through our own importer.
+versions; both import back through our own importer. Every cell is set through
+exporting.cells: text as a string cell, never a formula.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from ..dataset import Dataset, TableData
 from ..rendering.layout import NOT_APPLICABLE_TEXT, BodyCell, body_rows, column_numbers, columns_of, header_cells
 from ..specs import Role, TableSet, TableSpec, template_specs
+from .cells import put, write
 
 MONEY_FORMAT = "#,##0.00"
 COUNT_FORMAT = "0"
@@ -73,20 +75,20 @@ def workbook_bytes(dataset: Dataset, table_set: TableSet, entity: str, specs: li
 def _write_table(sheet, spec: TableSpec, label: str, entity: str, year: int, table: TableData | None) -> None:
     columns = columns_of(spec)
     width = len(columns)
-    sheet.cell(1, 1, label)
-    title = sheet.cell(2, 1, table.title if table is not None else spec.title)
+    write(sheet, 1, 1, label)
+    title = write(sheet, 2, 1, table.title if table is not None else spec.title)
     title.font, title.alignment = _TITLE, _CENTER
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     sheet.row_dimensions[2].height = 30
-    sheet.cell(3, 1, f"部门：{entity}")
-    sheet.cell(3, max(2, width // 2), f"{year}年度")
-    sheet.cell(3, width, "金额单位：万元").alignment = _RIGHT
+    write(sheet, 3, 1, f"部门：{entity}")
+    write(sheet, 3, max(2, width // 2), f"{year}年度")
+    write(sheet, 3, width, "金额单位：万元").alignment = _RIGHT
 
     row = _write_header(sheet, spec)
     numbers = column_numbers(spec)
     if numbers:
         for c, number in enumerate(numbers, start=1):
-            cell = sheet.cell(row, c, number)
+            cell = write(sheet, row, c, number)
             cell.border, cell.alignment = _BORDER, _CENTER
         row += 1
     sheet.freeze_panes = sheet.cell(row, 1)
@@ -95,7 +97,7 @@ def _write_table(sheet, spec: TableSpec, label: str, entity: str, year: int, tab
             _write_value(sheet.cell(row, c), cell)
         row += 1
     note = (table.note if table and table.note else "") or spec.note
-    sheet.cell(row + 1, 1, note if note.startswith(("注", "说明")) else f"注：{note}").alignment = _LEFT
+    write(sheet, row + 1, 1, note if note.startswith(("注", "说明")) else f"注：{note}").alignment = _LEFT
     sheet.merge_cells(start_row=row + 1, start_column=1, end_row=row + 1, end_column=width)
     sheet.row_dimensions[row + 1].height = 45
     for c, printed in enumerate(columns, start=1):
@@ -111,7 +113,7 @@ def _write_header(sheet, spec: TableSpec) -> int:
     depth, cells = header_cells(spec)
     for header in cells:
         r, c = HEADER_FIRST_ROW + header.row, header.col + 1
-        cell = sheet.cell(r, c, header.text)
+        cell = write(sheet, r, c, header.text)
         cell.font, cell.alignment = _BOLD, _CENTER
         for rr in range(r, r + header.rowspan):
             for cc in range(c, c + header.colspan):
@@ -126,7 +128,7 @@ def _write_value(cell, body: BodyCell) -> None:
     value, column = body.value, body.column
     if value is None:
         return
-    cell.value = value
+    put(cell, value)
     if isinstance(value, Decimal):
         cell.number_format, cell.alignment = MONEY_FORMAT, _RIGHT
     elif isinstance(value, int) and column.is_value:

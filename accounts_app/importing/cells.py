@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
-from datetime import date, datetime, time
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from functools import lru_cache
 
-from ..numbers import CENT, money
+from ..numbers import AMOUNT_LIMIT, CENT, NotANumber, ascii_digits, money, parse_number, shown
 
 WAN = Decimal(10000)
 _SPACES = re.compile(r"\s+")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _DASHES = set("—–―-－‐─ｰ")
 
 
@@ -100,53 +97,60 @@ def is_dash(value: str) -> bool:
     return bool(value) and all(ch in _DASHES for ch in value)
 
 
-def _raw_decimal(value) -> Decimal | Mark:
+_NUMBER_CODES = {"number.bad": "cell.bad_amount", "number.not_finite": "cell.not_finite", "number.out_of_range": "cell.out_of_range"}
+BAD_AMOUNT = "数字（单位万元，两位小数）"
+
+
+def mark(value) -> Mark | None:
+    """Mark.BLANK for an empty cell (or only spaces), Mark.NOT_APPLICABLE for a dash (「——」,
+    「－」, 「-」 …); None for a cell with anything else in it."""
     if value is None:
         return Mark.BLANK
-    if isinstance(value, bool) or isinstance(value, (datetime, date, time)):
-        raise CellValueError("cell.bad_amount", found=text(value))
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and not math.isfinite(value):
-            raise CellValueError("cell.not_finite", found=text(value))
-        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    raw = compact(value).replace(",", "").replace("，", "")
-    if not raw:
-        return Mark.BLANK
-    if is_dash(raw):
-        return Mark.NOT_APPLICABLE
-    if raw.lower() in {"nan", "inf", "+inf", "-inf", "infinity", "-infinity"}:
-        raise CellValueError("cell.not_finite", found=text(value))
-    if not _NUMBER.match(raw):
-        raise CellValueError("cell.bad_amount", found=text(value))
+    if isinstance(value, str):
+        raw = compact(value)
+        if not raw:
+            return Mark.BLANK
+        if is_dash(raw):
+            return Mark.NOT_APPLICABLE
+    return None
+
+
+def _raw_decimal(value, *, divisor: int = 1, what: str = "金额") -> Decimal | Mark:
+    """A figure cell: its Mark, or its number through numbers.parse_number (the characters it
+    accepts, the range the database stores), divided by `divisor`."""
+    found = mark(value)
+    if found is not None:
+        return found
     try:
-        return Decimal(raw)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
-        raise CellValueError("cell.bad_amount", found=text(value)) from None
+        return parse_number(value, divisor=divisor)
+    except NotANumber as error:
+        expected = BAD_AMOUNT
+        if error.code == "number.out_of_range":
+            expected = f"{AMOUNT_LIMIT:,}" + (" 万元" if what == "金额" else "")
+        raise CellValueError(_NUMBER_CODES[error.code], found=error.found, expected=expected, what=what) from None
 
 
 def amount(value, *, in_yuan: bool = False) -> tuple[Decimal | Mark, bool]:
     """(amount in 万元 with two decimals, or a Mark; whether rounding changed a 万元 figure).
     The disclosure tables hold no negative amounts: one is an error, never a 冲减 to guess at."""
-    number = _raw_decimal(value)
+    number = _raw_decimal(value, divisor=int(WAN) if in_yuan else 1)
     if isinstance(number, Mark):
         return number, False
     if number < 0:
-        raise CellValueError("cell.negative", found=text(value))
-    if in_yuan:
-        number = number / WAN
+        raise CellValueError("cell.negative", found=shown(value))
     rounded = number.quantize(CENT, rounding=ROUND_HALF_UP)
     changed = not in_yuan and abs(rounded - number) > Decimal("1e-9")
     return rounded, changed
 
 
 def count(value) -> Decimal | Mark:
-    number = _raw_decimal(value)
+    number = _raw_decimal(value, what="数量")
     if isinstance(number, Mark):
         return number
     if number < 0:
-        raise CellValueError("cell.negative_count", found=text(value))
+        raise CellValueError("cell.negative_count", found=shown(value))
     if number != number.to_integral_value():
-        raise CellValueError("cell.bad_count", found=text(value))
+        raise CellValueError("cell.bad_count", found=shown(value))
     return number.quantize(CENT)
 
 
@@ -156,10 +160,15 @@ def code_part(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    raw = compact(value)
-    if raw and not raw.isdigit():
-        raise CellValueError("row.bad_code", found=text(value))
-    return raw
+    if not isinstance(value, (int, str)) or isinstance(value, bool):
+        raise CellValueError("row.bad_code", found=shown(value))
+    raw = str(value)
+    if not raw.strip():
+        return ""
+    digits = ascii_digits(raw)
+    if digits is None:
+        raise CellValueError("row.bad_code", found=shown(value))
+    return digits
 
 
 def int_like(value) -> int | None:
@@ -170,8 +179,8 @@ def int_like(value) -> int | None:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str):
-        raw = compact(value)
-        if raw.isdigit() and len(raw) <= 4:
+        raw = ascii_digits(value)
+        if raw is not None and len(raw) <= 4:
             return int(raw)
     return None
 

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from openpyxl.utils import get_column_letter
 
-from ..numbers import cents
+from ..numbers import AMOUNT_LIMIT as STORED_LIMIT
+from ..numbers import NotANumber, cents, parse_number, shown
 from ..specs.performance import (
     AMOUNT_LIMIT,
     HEADINGS,
@@ -22,7 +23,6 @@ from ..specs.performance import (
     TEXT_LIMITS,
 )
 from . import cells
-from .cells import CellValueError, Mark
 from .problems import ERROR, Problem
 from .workbook import MAX_COLUMNS
 
@@ -90,7 +90,7 @@ class EvaluationSheet:
         """A 分值/得分 (or, with amount, a 万元 amount); None for blank, "—" and "-"."""
         if c is None or c >= len(self.rows[r]):
             return None
-        limit = AMOUNT_LIMIT if amount else SCORE_LIMIT
+        limit = min(AMOUNT_LIMIT, STORED_LIMIT) if amount else SCORE_LIMIT
         return self.decimal(r, c, self.rows[r][c], column=column, row=row, expected="数字", limit=limit)
 
     def rate(self, r: int, c: int | None, row: str) -> Decimal | None:
@@ -104,17 +104,21 @@ class EvaluationSheet:
         return None if parsed is None else cents(parsed)
 
     def decimal(self, r: int, c: int, value, *, column: str, row: str, expected: str, limit: Decimal) -> Decimal | None:
+        """A number through numbers.parse_number, below `limit`, to the 分; None for blank and dashes
+        (a 资金来源 row's 分值 and 得分 do not apply)."""
+        if cells.mark(value) is not None:
+            return None
+        found = shown(self.rows[r][c])
         try:
-            parsed, _ = cells.amount(value)
-        except CellValueError:
-            self.error("evaluation.bad_number", r, c, column=column, row=row, expected=expected, found=cells.text(self.rows[r][c]))
+            number = parse_number(value, limit=limit)
+        except NotANumber as error:
+            code = "evaluation.out_of_range" if error.code == "number.out_of_range" else "evaluation.bad_number"
+            self.error(code, r, c, column=column, row=row, expected=expected, found=found)
             return None
-        if isinstance(parsed, Mark):
+        if number < 0:
+            self.error("evaluation.bad_number", r, c, column=column, row=row, expected=expected, found=found)
             return None
-        if abs(parsed) >= limit:
-            self.error("evaluation.out_of_range", r, c, column=column, row=row, found=cells.text(self.rows[r][c]))
-            return None
-        return parsed
+        return cents(number)
 
     def checked_text(self, text: str, field: str, r: int, c: int | None) -> str:
         limit = TEXT_LIMITS[field]

@@ -19,10 +19,12 @@ from openpyxl.utils import get_column_letter
 
 from ..dataset import LineData, TableData
 from ..specs import TOTAL_ROW, Column, Role, RowKind, TableSpec, Unit
+from ..numbers import shown
 from . import cells
 from .cells import CellValueError, Mark
 from .problems import ERROR, WARNING, Problem
 from .placement import TOTAL_LABELS, HeaderReader, Placed
+from .workbook import STORED_TEXTS
 
 
 
@@ -44,10 +46,12 @@ def address(row: int, column: int) -> str:
 
 class SheetParser(HeaderReader):
     """`label` is the table's number in the region's table set, used until the sheet prints its own;
-    `title_row` is -1 for a sheet without a title (mapped by the department)."""
+    `title_row` is -1 for a sheet without a title (mapped by the department); `stored` is the spec
+    a form is stored as (`spec.stores_as`), which says which of its cells are optional figures."""
 
-    def __init__(self, spec, sheet, position, rows, title_row, printed_title, expectation, problems, label=""):
+    def __init__(self, spec, sheet, position, rows, title_row, printed_title, expectation, problems, label="", stored=None):
         self.spec: TableSpec = spec
+        self.stored: TableSpec | None = stored
         self.sheet: str = sheet
         self.rows: list[tuple] = rows
         self.title_row: int = title_row
@@ -90,6 +94,7 @@ class SheetParser(HeaderReader):
     def parse(self) -> TableData | None:
         """The table, unless its header cannot be placed; every other problem (a bad cell, a
         wrong year or name) is reported and the rest of the table is still read."""
+        self._check_title()
         header_start = self._read_meta()
         if header_start is None:
             self.error("header.missing_column", max(self.title_row, 0), 0, column=self.spec.blocks[0].columns[0].label)
@@ -106,6 +111,25 @@ class SheetParser(HeaderReader):
 
     def _cell_text(self, r: int, c: int) -> str:
         return cells.text(self.rows[r][c])
+
+    def fitted(self, text: str, r: int, c: int, what: str, field: str) -> str:
+        """`text` as stored: within the length the store keeps for `field` (STORED_TEXTS), else
+        reported as an error naming the cell and cut to that length (the draft cannot be submitted)."""
+        limit = STORED_TEXTS[field]
+        if len(text) <= limit:
+            return text
+        self.error("text.too_long", r, c, what=what, length=f"{len(text):,}", limit=limit, excerpt=text[:20], found=text[:20] + "…")
+        return text[:limit]
+
+    def _check_title(self) -> None:
+        printed = self.table.printed_title
+        if len(printed) > STORED_TEXTS["printed_title"] and self.title_row >= 0:
+            c = next((c for c, text in self._row_texts(self.title_row) if text == printed), 0)
+            self.table.printed_title = printed[: STORED_TEXTS["printed_title"]]  # the messages' 「title」 too
+            self.fitted(printed, self.title_row, c, "表标题", "printed_title")
+
+    def _label_text(self, r: int, placed, what: str = "") -> str:
+        return self.fitted(self._cell_text(r, placed.index), r, placed.index, what or placed.column.label, "label")
 
     def _row_texts(self, r: int) -> list[tuple[int, str]]:
         """(column, text) of the row's non-blank cells; several steps look at a row, it is read once."""
@@ -161,7 +185,8 @@ class SheetParser(HeaderReader):
         for i, (c, row) in enumerate(hits):
             end = hits[i + 1][0] if i + 1 < len(hits) else len(self.rows[r])
             value_column = next((cc for cc in range(c + 1, end) if self.rows[r][cc] is not None and cells.text(self.rows[r][cc])), None)
-            line = self._new_line(r, row.key, cells.text(self.rows[r][c]), c)
+            label = self.fitted(cells.text(self.rows[r][c]), r, c, "项目", "label")
+            line = self._new_line(r, row.key, label, c)
             if line is not None and value_column is not None:
                 column = self.spec.blocks[0].value_columns[0]
                 self._store_value(line, column, r, value_column)
@@ -200,7 +225,7 @@ class SheetParser(HeaderReader):
     def _line_key(self, r: int, block, keys: dict, has_values: bool) -> tuple[str, str] | None:
         label_cell = keys.get(Role.LABEL)
         line_cell = keys.get(Role.LINE)
-        label = self._cell_text(r, label_cell.index) if label_cell else ""
+        label = self._label_text(r, label_cell) if label_cell else ""
         number = cells.int_like(self.rows[r][line_cell.index]) if line_cell else None
         if number is not None:
             key = str(number)
@@ -225,7 +250,7 @@ class SheetParser(HeaderReader):
     def _code_key(self, r: int, keys: dict, has_values: bool) -> tuple[str, str] | None:
         code_cell = keys.get(Role.CODE)
         name_cell = keys.get(Role.NAME)
-        name = self._cell_text(r, name_cell.index) if name_cell else ""
+        name = self._label_text(r, name_cell) if name_cell else ""
         span = range(code_cell.index, code_cell.index + (3 if code_cell.split else 1))
         raw = [self.rows[r][c] for c in span]
         if any(cells.compact(v) in TOTAL_LABELS for v in raw) or cells.compact(name) in TOTAL_LABELS:
@@ -291,10 +316,30 @@ class SheetParser(HeaderReader):
             return
         if parsed is Mark.BLANK:
             return
+        if parsed is Mark.NOT_APPLICABLE and not self._may_be_not_applicable(line.key, column.key):
+            what = "数量" if unit is Unit.COUNT else "金额"
+            self.error("cell.dash", r, c, what=what, found=shown(value), expected=what)
+            return
         line.values[column.key] = None if parsed is Mark.NOT_APPLICABLE else parsed
         line.cells[column.key] = address(r, c)
         if rounded:
             self.warn("cell.rounded", r, c, found=cells.text(value), value=f"{parsed:.2f}")
+
+    def _may_be_not_applicable(self, row: str, column: str) -> bool:
+        """Whether the spec leaves the cell without a figure, so that 「——」 may stand in it: the cells
+        of a heading row (三公 相关统计数); in a form stored under another's keys, a cell its cell map
+        does not carry (a count row's 预算数), or one it carries into a figure the stored form itself
+        does not print (its `extra_columns`: the 年初预算数, the 公务接待费 breakdown, which the
+        national form does not ask for). Everywhere else a figure is due: 0 where there is none."""
+        spec_row = self.spec.row(row)
+        if spec_row is not None and spec_row.heading:
+            return True
+        if not self.spec.stores_as or self.stored is None:
+            return False
+        carried = next((to for at_row, at_column, _, to in self.spec.cell_map if (at_row, at_column) == (row, column)), None)
+        if carried is None:
+            return True
+        return any(extra.key == carried and extra.unit is Unit.MONEY for extra in self.stored.extra_columns)
 
     # -- after the rows ----------------------------------------------------------------
     def _complete_fixed_rows(self):

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
+from ..numbers import is_number
 from ..specs import Column, Role, RowKind
 from . import cells, header
 from .workbook import MAX_COLUMNS
@@ -54,7 +54,7 @@ class HeaderReader:
         for c, text in self._row_texts(r):
             compact = cells.compact(text)
             if label := header.TABLE_LABEL.search(compact):
-                self.table.printed_label = self.table.printed_label or label.group(1)
+                self.table.printed_label = self.table.printed_label or self.fitted(label.group(1), r, c, "表号", "printed_label")
             year = _YEAR.search(compact) or header.YEAR_CELL.fullmatch(compact)
             if year and int(year.group(1)) != self.expectation.year:
                 self.error("meta.year_mismatch", r, c, expected=self.expectation.year, found=int(year.group(1)))
@@ -65,14 +65,14 @@ class HeaderReader:
                     self._check_entity(r, c, value)
 
     def _read_unit(self, r, c, value):
-        self.table.printed_unit = value
+        self.table.printed_unit = self.fitted(value, r, c, "金额单位", "printed_unit")
         if value in _MONEY_UNITS:
             self.in_yuan = _MONEY_UNITS[value]
         elif not _COUNT_UNIT.match(value):
             self.error("meta.unit_unknown", r, c, found=value)
 
     def _check_entity(self, r, c, value):
-        self.table.printed_entity = value
+        self.table.printed_entity = self.fitted(value, r, c, "部门（单位）名称", "printed_entity")
         accepted = {cells.label_key(name) for name in self.expectation.entity_names}
         if cells.label_key(value) not in accepted:
             self.error("meta.entity_mismatch", r, c, expected=self.expectation.entity_label, found=value)
@@ -213,9 +213,4 @@ class HeaderReader:
 
 
 def is_number_text(text: str) -> bool:
-    raw = text.replace(",", "").replace(" ", "")
-    try:
-        Decimal(raw)
-    except Exception:
-        return False
-    return True
+    return is_number(text)

@@ -169,7 +169,10 @@ def _read_sheet(opened, sheet_name, position, specs, expectation, result) -> tup
         return _failed(reading, problem, result), None
     title_row = found.title_row if found.title_row is not None else -1
     sheet_problems: list[Problem] = []
-    parser = SheetParser(spec, sheet_name, position, rows, title_row, found.printed_title, expectation, sheet_problems, reading.label)
+    parser = SheetParser(
+        spec, sheet_name, position, rows, title_row, found.printed_title, expectation, sheet_problems, reading.label,
+        stored=specs.get(spec.stores_as) if spec.stores_as else None,
+    )
     table = parser.parse()
     reading.label = parser.table.printed_label or reading.label  # the number the sheet prints wins
     where = f"{reading.label}「{reading.title}」"

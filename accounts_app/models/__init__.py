@@ -1,6 +1,7 @@
 from .catalog import EconomicSubject, FunctionSubject
 from .disclosure import Disclosure, SheetMapping, Version
 from .figures import Figure, Finding, Line, VersionTable
+from .files import VersionFile
 from .fitting import fit
 from .layout import TableLayout, TableLayoutEntry
 from .narrative import (
@@ -18,6 +19,7 @@ from .workflow import AuditEntry, Comment, Membership, Notification
 
 __all__ = [
     "fit",
+    "VersionFile",
     "AuditEntry",
     "Comment",
     "Membership",

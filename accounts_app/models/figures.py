@@ -4,6 +4,7 @@ is a Figure with amount NULL; 0.00 is 0.00."""
 
 from django.db import models
 
+from ..numbers import AMOUNT_DIGITS, AMOUNT_PLACES
 from .disclosure import Version
 
 
@@ -63,8 +64,9 @@ class Figure(models.Model):
     line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="figures", verbose_name="行")
     column = models.CharField("栏", max_length=40)
     amount = models.DecimalField(
-        "金额（万元）或数量", max_digits=16, decimal_places=2, null=True, blank=True, help_text="为空表示“——”（不适用）。"
-    )
+        "金额（万元）或数量", max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES, null=True, blank=True,
+        help_text="为空表示“——”（不适用）。",
+    )  # numbers.parse_number reads every figure within this range
     cell = models.CharField("单元格", max_length=12, blank=True)
 
     class Meta:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from ..dataset import Dataset
-from ..numbers import money
+from ..numbers import fold_digits, money
 from ..numbers import share as ratio
 from ..specs import TOTAL_ROW, RowKind
 from ..specs.key_figures import NAMED, NAMED_CLASSES, NAMED_SOURCES, figure_value, key_figures
@@ -22,7 +22,7 @@ CODE = "narrative.contradiction"
 TOLERANCE = Decimal("0.01")
 SHARE_TOLERANCE = Decimal("0.1")  # printed shares are computed from 元 (DOMAIN.md)
 
-AMOUNT = re.compile(r"(?P<number>\d{1,3}(?:[,，]\s?\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|%|％)")
+AMOUNT = re.compile(r"(?P<number>\d{1,3}(?:[,，]\s?\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|%|％)", re.ASCII)
 CLAUSE_END = re.compile(r"[。；;！？!?\n]")
 # Words that make the number another quantity than the named figure itself.
 OTHER_QUANTITY = re.compile(r"增加|减少|增长|下降|上升|降低|增幅|降幅|变动|差额|较|比上年|同比|上年|上一年|去年|预算|其中|以上|以下|超过|不足|约")
@@ -92,7 +92,9 @@ def _number(text: str) -> Decimal | None:
 
 
 def contradictions(text: str, figures: list[Figure]) -> list[Contradiction]:
-    """Every amount or share in `text` that contradicts the figure its clause names."""
+    """Every amount or share in `text` that contradicts the figure its clause names (digits
+    typed full-width read as such; other digit forms, superscripts among them, are not amounts)."""
+    text = fold_digits(text)
     found = []
     for match in AMOUNT.finditer(text):
         clause_start = max((m.end() for m in CLAUSE_END.finditer(text, 0, match.start())), default=0)

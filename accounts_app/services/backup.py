@@ -58,7 +58,7 @@ class BackupSummary:
     files: int = 0
     bytes: int = 0
     missing_files: list[str] = field(default_factory=list)  # referenced but not in storage
-    pdf_mismatches: list[str] = field(default_factory=list)  # restored PDF ≠ its recorded hash
+    pdf_mismatches: list[str] = field(default_factory=list)  # a restored PDF or stored download ≠ its recorded hash
 
 
 class _Serializer(JSONLSerializer):
@@ -288,10 +288,17 @@ def backup_import(*, path: Path) -> BackupSummary:
 
 
 def _pdf_mismatches() -> list[str]:
-    from ..models import Version
+    """The published files (PDFs and stored downloads) whose restored bytes are not those recorded."""
+    from itertools import chain
+
+    from ..models import Version, VersionFile
 
     mismatches = []
-    for name, sha256 in Version.objects.exclude(pdf="").values_list("pdf", "pdf_sha256").iterator():
+    recorded = chain(
+        Version.objects.exclude(pdf="").values_list("pdf", "pdf_sha256").iterator(),
+        VersionFile.objects.values_list("file", "sha256").iterator(),
+    )
+    for name, sha256 in recorded:
         if not default_storage.exists(name):
             mismatches.append(name)
             continue

@@ -10,6 +10,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from ..models import Disclosure, Version
+from ..models.disclosure import UNDER_REVIEW
 
 LIMIT_DAYS = 20
 AT_RISK_DAYS = 5
@@ -54,7 +55,7 @@ def deadline_rows(disclosures, today: date | None = None) -> list[DeadlineRow]:
     today = today or timezone.localdate()
     annotated = disclosures.annotate(
         first_published=Min("versions__published_at", filter=Q(versions__status=Status.PUBLISHED)),
-        under_review=Min("versions__id", filter=Q(versions__status__in=[Status.SUBMITTED, Status.APPROVED])),
+        under_review=Min("versions__id", filter=Q(versions__status__in=UNDER_REVIEW)),
     )
     rows = []
     for disclosure in annotated:

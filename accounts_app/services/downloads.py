@@ -12,11 +12,12 @@ from django.utils.http import content_disposition_header
 from ..exporting.tables_csv import table_csv
 from ..exporting.template import disclosure_template, template_filename
 from ..exporting.xlsx import workbook_bytes
-from ..models import Disclosure, Version
+from ..models import Disclosure, Version, VersionFile
 from ..selectors import table_set, version_dataset
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
+WORKBOOK = "workbook.xlsx"  # the stored name of the whole workbook; a table's: "<table>.<xlsx|csv>"
 
 
 @dataclass(frozen=True)
@@ -61,3 +62,9 @@ def version_table(*, version: Version, table: str, fmt: str) -> Download | None:
 def blank_template(*, disclosure: Disclosure) -> Download:
     """The blank workbook of the disclosure's table set, its year's catalog and its name."""
     return Download(disclosure_template(disclosure), XLSX, template_filename(disclosure))
+
+
+def stored_file(version: Version, name: str) -> VersionFile | None:
+    """A download stored at publication (services.publication); None for a version
+    published before files were stored, or a name it does not have."""
+    return VersionFile.objects.filter(version=version, name=name).first()

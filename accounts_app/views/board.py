@@ -1,10 +1,8 @@
 """The public timeliness and quality board (GET only): the page, sortable and filterable, and the
-same rows as CSV (UTF-8 with BOM, cells that a spreadsheet would read as a formula defused)."""
+same rows as CSV (UTF-8 with BOM, cells that a spreadsheet would read as a formula defused:
+exporting.cells, as every download)."""
 
 from __future__ import annotations
-
-import csv
-import io
 
 from django import forms
 from django.http import HttpResponse
@@ -12,12 +10,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
+from ..exporting.cells import csv_text
 from ..models import Disclosure
 from ..rendering.board import BoardTable, board_values
 from ..services.board import STATUS_FILTERS, board_choice, board_counts, board_filter, board_rows
 
-BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PER_PAGE = 50
 
 
@@ -56,22 +53,11 @@ def board(request):
     )
 
 
-def safe_cell(value) -> str:
-    """A cell as text; one a spreadsheet would read as a formula gets an apostrophe first."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 @require_GET
 def board_csv(request):
     choice, _, _, shown = _board(request)
     table = BoardTable(shown, order_by=request.GET.get("sort") or None)
-    buffer = io.StringIO()
-    buffer.write(BOM)
-    writer = csv.writer(buffer)
-    for row in board_values(table):
-        writer.writerow([safe_cell(cell) for cell in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(csv_text(board_values(table)), content_type="text/csv; charset=utf-8")
     name = f"board-{choice.region.code}-{choice.year}.csv" if choice.region and choice.year else "board.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

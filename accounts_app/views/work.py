@@ -23,10 +23,11 @@ from ..forms import UploadForm
 from ..importing.reader import SheetReading
 from ..importing.reader import Status as ReadStatus
 from ..models import AuditEntry, Disclosure, Finding, Version
+from ..models.disclosure import UNDER_REVIEW
 from ..security import client_ip
 from ..rendering.tables import render_dataset
 from ..selectors import last_year_published, previous_version, version_dataset
-from ..services import downloads, workflow
+from ..services import downloads, publication, workflow
 from ..services.changes import dataset_changes
 from ..services.deadlines import deadline_counts, deadline_rows
 from ..services.pdfs import pdf_filename, version_pdf
@@ -90,7 +91,7 @@ def dashboard(request):
     if not scope.is_staff_role:
         return render(request, "work/no_role.html", status=403)
     workable = Disclosure.objects.workable_by(scope)
-    queue = Version.objects.visible_to(scope).filter(status__in=[Status.SUBMITTED, Status.APPROVED], disclosure__in=workable)
+    queue = Version.objects.visible_to(scope).filter(status__in=UNDER_REVIEW, disclosure__in=workable)
     rows = deadline_rows(workable) if scope.role != access.Role.ACCOUNTANT else []
     return render(
         request,
@@ -177,6 +178,8 @@ def version_detail(request, pk: int):
             "return_form": ReturnForm(),
             "comment_form": CommentForm(),
             "publish_form": PublishForm(),
+            "files_failed": version.status == Status.PUBLISHING and version.files_attempts >= publication.MAX_ATTEMPTS
+            and bool(version.files_error),
             "quality": Score.from_data(version.quality) if version.quality else None,  # stored by services.quality
         },
     )
@@ -223,7 +226,17 @@ def _publish(request, version):
     version = workflow.version_publish(version=version, actor=actor(request), at=form.cleaned_data["at"])
     if version.status == Status.PUBLISHED:
         return "已公开。"
+    if version.status == Status.PUBLISHING:
+        return "已决定公开，正在生成 PDF 和下载文件；生成后自动公开，本页会显示进度。"
     return f"将于 {timezone.localtime(version.publish_at):%Y-%m-%d %H:%M} 公开。"
+
+
+def _regenerate(request, version):
+    try:
+        publication.version_files_retry(version=version, actor=actor(request))
+    except publication.FilesRefused as refused:
+        raise workflow.TransitionRefused(str(refused)) from None
+    return "已重新开始生成公开文件。"
 
 
 def _comment(request, version):
@@ -238,6 +251,7 @@ submit = transition_view(Action.SUBMIT, _submit)
 return_version = transition_view(Action.RETURN, _return)
 approve = transition_view(Action.APPROVE, _approve)
 publish = transition_view(Action.PUBLISH, _publish)
+regenerate = transition_view(Action.REGENERATE, _regenerate)
 comment = transition_view(Action.COMMENT, _comment)
 
 

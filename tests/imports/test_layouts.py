@@ -195,7 +195,7 @@ def test_the_detail_three_public_form_is_stored_under_the_same_keys_and_printed_
     table = page[page.index('id="table-three_public"') :]
     table = table[: table.index("</table>")]
     assert "年初预算数" in table and "5.国内公务接待批次（个）" in table
-    text = client.get(f"/disclosures/{version.disclosure_id}/versions/1/tables/three_public.csv").content.decode("utf-8-sig")
+    text = client.get(f"/disclosures/{version.disclosure_id}/versions/1/tables/three_public.csv").getvalue().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["项目", "行次", "年初预算数", "全年预算数", "决算数"]
     assert rows[7] == ["（1）国内接待费", "7", "——", "——", "0.10"]
@@ -415,7 +415,7 @@ def test_tables_printed_without_line_numbers_are_published_without_them(client, 
     first = first[: first.index("</table>")]
     assert "行次" not in first and "栏次" not in first
     assert "二十六、抗疫特别国债安排的支出" in first
-    csv = client.get(f"/disclosures/{newer.disclosure_id}/versions/1/tables/income_expense.csv").content.decode("utf-8")
+    csv = client.get(f"/disclosures/{newer.disclosure_id}/versions/1/tables/income_expense.csv").getvalue().decode("utf-8")
     assert "行次" not in csv.splitlines()[0]
     page = client.get(f"/disclosures/{older.disclosure_id}/").content.decode()
     first = page[page.index('id="table-income_expense"') :]

@@ -24,3 +24,14 @@ def test_a_contradiction_names_the_table_by_the_workbooks_number(seed_disclosure
     [found] = contradictions("本年收入合计 1.00 万元。", figures)
     assert found.source == f"{label} 本年收入合计"
     assert all(not figure.source.startswith(("表0", "「")) for figure in figures), [f.source for f in figures]
+
+
+def test_full_width_digits_are_read_and_other_digit_forms_are_not_amounts(seed_disclosure):
+    path = seed_workbook("000")
+    outcome = workbook_import(disclosure=seed_disclosure("000"), data=path.read_bytes(), filename=path.name)
+    snapshot = version_snapshot(outcome.version)
+    figures = vocabulary(snapshot.dataset, snapshot.facts)
+    [found] = contradictions("本年收入合计 １．００ 万元。", figures)
+    assert found.source == "公开01表 本年收入合计" and found.written.startswith("1.00")
+    assert contradictions("本年收入合计 ¹·⁰⁰ 万元。", figures) == []
+    assert contradictions("本年收入合计 ١٫٠٠ 万元。", figures) == []

@@ -104,3 +104,21 @@ def test_the_threshold_needs_both_the_amount_and_the_share():
     assert rule.requires(Decimal("6"), Decimal("0"))  # from nothing: any share
     assert not rule.requires(None, Decimal("100")) and not rule.requires(Decimal("1"), None)
     assert ANY_DIFFERENCE.requires(Decimal("100.01"), Decimal("100"))
+
+
+@pytest.mark.parametrize(
+    "typed, refused",
+    [("³⁷³", "请填写数字"), ("1e5", "请填写数字"), ("٣٧", "请填写数字"), ("NaN", "请填写数字"),
+     ("123456789012345.67", "数字过大"), ("-5", "不小于 0"), ("1.234", "最多两位小数")],
+)
+def test_a_fact_is_read_by_the_importers_number_parser(draft, typed, refused):
+    client, version, _ = draft
+    response = client.post(f"/work/versions/{version.pk}/narrative/facts/", {"operating_cost": typed})
+    assert response.status_code == 200 and refused in response.content.decode()
+    assert not Fact.objects.filter(version=version, key="operating_cost").exists()
+
+
+def test_full_width_digits_and_separators_are_a_figure(draft):
+    client, version, _ = draft
+    facts_post(client, version, operating_cost="７６．２３")
+    assert Fact.objects.get(version=version, key="operating_cost").value == Decimal("76.23")

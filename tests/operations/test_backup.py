@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from accounts_app.models import AuditEntry, Comment, Figure, Membership, Version
+from accounts_app.models import AuditEntry, Comment, Figure, Membership, Version, VersionFile
 from accounts_app.services import workflow
 from accounts_app.services.backup import (
     NOT_EMPTY,
@@ -72,7 +72,9 @@ def test_a_restored_portal_is_the_one_backed_up(catalogs, seed_disclosure, tmp_p
     version = published_seed(disclosure, admin)
     assert version.pdf and version.source_file
     before = snapshot()
-    files = [version.pdf.name, version.source_file.name]
+    downloads = list(VersionFile.objects.filter(version=version).values_list("file", "sha256"))
+    assert downloads  # stored at publication, like the PDF
+    files = [version.pdf.name, version.source_file.name, *(name for name, _ in downloads)]
     archive = tmp_path / "portal.tar.gz"
     backup_export(path=archive)
 
@@ -82,11 +84,12 @@ def test_a_restored_portal_is_the_one_backed_up(catalogs, seed_disclosure, tmp_p
     assert not Figure.objects.exists() and not get_user_model().objects.exists()
 
     summary = backup_import(path=archive)
-    assert summary.files == 2 and summary.pdf_mismatches == [] and summary.missing_files == []
+    assert summary.files == len(files) and summary.pdf_mismatches == [] and summary.missing_files == []
     assert snapshot() == before
     restored = Version.objects.get(pk=version.pk)
     assert stored_sha256(restored.pdf.name) == restored.pdf_sha256 == version.pdf_sha256
     assert stored_sha256(restored.source_file.name) == restored.source_sha256
+    assert all(stored_sha256(name) == sha256 for name, sha256 in downloads)
     assert get_user_model().objects.get(username="fengquan").check_password("pw-12345")
     next_user = get_user_model().objects.create_user("new-after-restore")  # sequences moved past the restored ids
     assert next_user.pk > max(pk for pk, *_ in before["users"])

@@ -28,7 +28,7 @@ def test_downloaded_workbook_reimports_with_identical_figures(client, publish_se
     response = client.get(f"/disclosures/{version.disclosure_id}/versions/{version.number}/tables.xlsx")
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
-    outcome = workbook_import(disclosure=version.disclosure, data=response.content, filename="download.xlsx")
+    outcome = workbook_import(disclosure=version.disclosure, data=response.getvalue(), filename="download.xlsx")
     assert outcome.accepted, [str(p) for p in outcome.errors]
     assert outcome.version.number == version.number + 1
     assert _figures(outcome.version) == _figures(version)
@@ -38,9 +38,9 @@ def test_downloaded_workbook_reimports_with_identical_figures(client, publish_se
 def test_each_table_as_xlsx_and_csv(client, publish_seed):
     version = publish_seed("001")
     base = f"/disclosures/{version.disclosure_id}/versions/{version.number}/tables"
-    book = openpyxl.load_workbook(io.BytesIO(client.get(f"{base}/gpb_basic.xlsx").content))
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"{base}/gpb_basic.xlsx").getvalue()))
     assert [sheet.title for sheet in book.worksheets] == ["表6"]
-    text = client.get(f"{base}/income.csv").content.decode("utf-8-sig")
+    text = client.get(f"{base}/income.csv").getvalue().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["科目编码", "科目名称", "本年收入合计"]
     expected = expected_figures("001")["income"]

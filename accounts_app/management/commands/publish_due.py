@@ -8,4 +8,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for version in publish_due():
-            self.stdout.write(f"已公开：{version}")
+            state = "已公开" if version.status == version.Status.PUBLISHED else "开始生成公开文件（由 db_worker 完成后公开）"
+            self.stdout.write(f"{state}：{version}")
