@@ -43,5 +43,7 @@ VOLUME ["/data/media"]
 # Workers: WEB_CONCURRENCY (gunicorn reads it; about 2 × cores). A publication renders its
 # PDF inside the request, hence the 60 s timeout. More options: GUNICORN_CMD_ARGS. Whether
 # X-Forwarded-Proto is believed is the portal's BEHIND_PROXY setting, not gunicorn's.
+# These are sync workers, one connection each for as long as it lasts: port 8000 is for the
+# nginx front only (deploy/nginx.conf, the `nginx` service), never published to clients.
 ENV WEB_CONCURRENCY=4
 CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--timeout", "60", "--access-logfile", "-"]
