@@ -1,9 +1,7 @@
 """The public site: published versions only (the models' `published()`, within what the
-user's scope reads), GET only. For anonymous readers it is served from the cache where it
-can be (accounts_app/caching.py): the disclosure pages, filled here (a published version
-never changes, and the key names the disclosure's current version, so publishing a
-correction is what invalidates them); the stored downloads, remembered here; the lists,
-stored by the cache middleware itself under the stamp of the publications."""
+user's scope reads), GET only. Pages of published versions are cached: a published version
+never changes, and the cache key names the disclosure's current version, so publishing a
+correction is what invalidates them."""
 
 from __future__ import annotations
 
@@ -113,20 +111,11 @@ def download_table(request, pk: int, number: int, table: str, fmt: str):
 def _stored(request, stored):
     if not stored.file.storage.exists(stored.file.name):
         raise Http404("该文件缺失，请联系管理员重新生成。")
-    return _file(request, stored.file, stored.sha256, stored.filename, stored.content_type)
-
-
-def _file(request, file, sha256: str, filename: str, content_type: str):
-    """A stored file of a version; for an anonymous reader (who reaches published versions
-    only) remembered by PublishedPageCacheMiddleware, which sends it from then on."""
     try:
-        source = file.path
-    except NotImplementedError:  # object storage: no local path, stream from the storage
-        source = file.open("rb")
-    else:
-        if not request.user.is_authenticated:
-            caching.remember_file(request, source, sha256, filename, content_type)
-    return caching.file_response(source, sha256, filename, content_type, request.headers.get("If-None-Match"))
+        source = stored.file.path
+    except NotImplementedError:  # object storage: stream from it
+        source = stored.file.open("rb")
+    return caching.file_response(source, stored.sha256, stored.filename, request.headers.get("If-None-Match"), content_type=stored.content_type)
 
 
 @require_GET
@@ -137,7 +126,14 @@ def download_pdf(request, pk: int, number: int):
         raise Http404("该版本的 PDF 尚未生成。")
     if not version.pdf.storage.exists(version.pdf.name):
         raise Http404("该版本的 PDF 文件缺失，请联系管理员重新生成。")
-    return _file(request, version.pdf, version.pdf_sha256, pdf_filename(version), "application/pdf")
+    try:
+        path = version.pdf.path
+    except NotImplementedError:  # object storage: no local path, stream from the storage
+        return caching.pdf_response(version.pdf.open("rb"), version.pdf_sha256, pdf_filename(version), request.headers.get("If-None-Match"))
+    stored = (path, version.pdf_sha256, pdf_filename(version))
+    if not request.user.is_authenticated:
+        cache.set(caching.pdf_key(pk, number), stored, caching.CACHE_SECONDS)
+    return caching.pdf_response(*stored, request.headers.get("If-None-Match"))
 
 
 @require_GET
