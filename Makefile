@@ -18,12 +18,14 @@ $(STAMP): requirements.txt
 
 setup: $(STAMP) system-packages
 
-# Fonts for the PDFs, poppler for their tests, Chromium for the browser tests (Debian).
+# Fonts for the PDFs, poppler for their tests, Chromium for the browser tests, nginx for the
+# slow-client test (the front of deploy/nginx.conf) (Debian).
 system-packages:
 	@missing=""; \
 	for pkg in fonts-noto-cjk fonts-wqy-microhei poppler-utils chromium; do \
 	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; \
 	done; \
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
