@@ -179,13 +179,17 @@ def _finish(version: Version) -> None:
 def disclosure_current_refresh(*, disclosure: Disclosure) -> Disclosure:
     """The current version is the published one with the highest number, whatever the order
     in which versions were published."""
-    newest = disclosure.versions.filter(status=Status.PUBLISHED).order_by("-number").first()
-    if disclosure.current_version_id != (newest.pk if newest else None):
-        disclosure.current_version = newest
+    newest = _newest_published(disclosure).values_list("pk", flat=True).first()
+    if disclosure.current_version_id != newest:
+        disclosure.current_version_id = newest
         disclosure.save(update_fields=["current_version"])
     return disclosure
 
 
 def newest_published_number(disclosure: Disclosure) -> int | None:
-    return disclosure.versions.filter(status=Status.PUBLISHED).order_by("-number").values_list("number", flat=True).first()
+    return _newest_published(disclosure).values_list("number", flat=True).first()
+
+
+def _newest_published(disclosure: Disclosure):
+    return disclosure.versions.filter(status=Status.PUBLISHED).order_by("-number")
 

@@ -8,6 +8,7 @@ import pytest
 
 from accounts_app.models import Finding, Version
 from accounts_app.specs.facts import VEHICLE_KINDS
+from tests.checklist.test_rules import ITEMS_000
 from tests.narrative.steps import facts_post, narrative_page, submit
 from tests.narrative.test_writing import explain_warnings
 
@@ -69,10 +70,7 @@ def test_a_total_initial_budget_far_from_its_items_is_an_error(draft):
     """「完成年初预算的 16.75%」 of 2,230.80 万元 when the per-项 年初预算 add up to far less."""
     client, version, accountant = draft
     explain_warnings(version, accountant)
-    items = {  # each 项's 年初预算 as its 决算 (公开05表): they add up to 373.63
-        "2080502": "0.66", "2080505": "7.96", "2089999": "0.33", "2100102": "2.71", "2101103": "60.00", "2101199": "40.00",
-        "2101301": "155.00", "2101501": "37.01", "2101506": "8.72", "2101550": "53.73", "2101599": "7.51",
-    }
+    items = ITEMS_000  # each 项's 年初预算 as its 决算 (公开05表): they add up to 373.63
     facts_post(client, version, initial_budget_total="2230.80", **{f"initial_budget__{code}": value for code, value in items.items()})
     [found] = version.findings.filter(code="rule.initial_budget_total")
     assert found.severity == Finding.Severity.ERROR

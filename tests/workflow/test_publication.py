@@ -52,7 +52,7 @@ def people(seed_disclosure):
     return disclosure, accountant, reviewer, client
 
 
-def _work(version) -> None:
+def _work() -> None:
     call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
 
 
@@ -71,7 +71,7 @@ def test_publishing_answers_at_once_and_the_worker_publishes_with_stored_files(p
     assert not version.pdf and Client().get(f"/disclosures/{disclosure.pk}/").status_code == 404
     assert disclosure.entity_name not in Client().get("/").content.decode()  # not listed either
 
-    _work(version)
+    _work()
     version.refresh_from_db()
     assert version.status == Version.Status.PUBLISHED and version.files_done == version.files_total
     assert version.pdf and VersionFile.objects.filter(version=version).count() == version.files_total - 1
@@ -99,7 +99,7 @@ def test_a_failed_generation_keeps_nothing_is_retried_reported_and_started_again
     (media / "pdf").write_text("a file where the PDFs' folder goes")  # the storage cannot store a PDF: a real failure
     monkeypatch.setattr(publication, "RETRY_AFTER", timedelta(0))
     client.post(f"/work/versions/{version.pk}/publish/", {"at": ""})
-    _work(version)  # every attempt, one after the other
+    _work()  # every attempt, one after the other
     version.refresh_from_db()
     assert version.status == Version.Status.PUBLISHING and version.files_attempts == publication.MAX_ATTEMPTS
     assert "已停止重试" in version.files_error and not version.pdf
@@ -111,7 +111,7 @@ def test_a_failed_generation_keeps_nothing_is_retried_reported_and_started_again
     assert 'id="files-error"' in page and 'id="regenerate-button"' in page and 'http-equiv="refresh"' not in page
 
     client.post(f"/work/versions/{version.pk}/regenerate/")
-    _work(version)
+    _work()
     version.refresh_from_db()
     assert version.status == Version.Status.PUBLISHED and version.files_error == "" and version.pdf
     assert Client().get(f"/disclosures/{disclosure.pk}/").status_code == 200
