@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from . import access, admin_layouts
+from . import access, admin_layouts, admin_onboarding
 from .forms import WorkbookUploadForm
 from .models import (
     AuditEntry,
@@ -37,11 +37,13 @@ from .admin_layouts import RegionForm
 from .security import client_ip
 from .services import downloads
 from .services.catalogs import glossary_for, subject_delete, subject_save
+from .services.organisations import user_invite
 from .services.workflow import Actor, version_upload
 
 admin.site.site_header = "部门决算公开平台 · 管理"
 admin.site.site_title = "部门决算公开平台"
 admin.site.index_title = "管理首页"
+admin.site.index_template = "admin/portal_index.html"  # 常用操作 (新增部门, 导入) above the list
 
 
 class Scoped:
@@ -116,6 +118,15 @@ class DepartmentAdmin(Scoped, admin.ModelAdmin):
     list_filter = (only_related("region"),)
     search_fields = ("name", "code")
     inlines = [UnitInline]
+    change_list_template = "admin/accounts_app/department/change_list.html"
+
+    def get_urls(self):
+        # 新增部门 (with its region, units and people) and the CSV import: admin_onboarding
+        return admin_onboarding.urls(self) + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_onboard": admin_onboarding.may_onboard(request.user)}
+        return super().changelist_view(request, extra_context)
 
 
 class GlossaryTermInline(admin.TabularInline):
@@ -314,6 +325,22 @@ class MembershipAdmin(Scoped, admin.ModelAdmin):
     list_filter = ("role", only_related("region"))
     search_fields = ("user__username", "department__name", "region__name")
     autocomplete_fields = ("user",)
+    actions = ("invitation_send",)
+
+    def has_invite_permission(self, request) -> bool:
+        return admin_onboarding.may_onboard(request.user)  # 管理员, as for creating the users
+
+    @admin.action(description="向所选用户发送设置密码的邮件（链接过期或丢失时）", permissions=("invite",))
+    def invitation_send(self, request, queryset):
+        users = [m.user for m in queryset.select_related("user") if m.user.email and m.user.is_active]
+        unsent: list[str] = []
+        for user in users:  # sent at once: the admin runs outside a transaction
+            user_invite(user=user, site_url=admin_onboarding.site_url(request), unsent=unsent)
+        skipped = queryset.count() - len(users)
+        text = f"已向 {len(users) - len(unsent)} 位用户发送设置密码的邮件"
+        text += f"；{'、'.join(unsent)} 的邮件未能发出，请检查邮件设置" if unsent else ""
+        text += f"；{skipped} 位没有电子邮箱或已停用，未发送" if skipped else ""
+        self.message_user(request, text + "。", messages.WARNING if unsent or skipped else messages.SUCCESS)
 
 
 @admin.register(AuditEntry)

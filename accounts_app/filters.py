@@ -1,11 +1,14 @@
-"""Filters of the public lists (django-filter)."""
+"""Filters of the public lists and of the workspace's audit log (django-filter)."""
 
 from __future__ import annotations
 
 import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from .models import Disclosure, FiscalYear, Region
+from .models import AuditEntry, Disclosure, FiscalYear, Region
+from .services.audit import ACTION_LABELS
 
 
 class DisclosureFilter(django_filters.FilterSet):
@@ -34,3 +37,30 @@ class DisclosureFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(department__name__icontains=value) | Q(unit__name__icontains=value) | Q(department__region__name__icontains=value)
         )
+
+
+class AuditFilter(django_filters.FilterSet):
+    """The audit log (/work/audit/) by action, person and date range (days in the portal's time
+    zone, both ends included), or one disclosure (?disclosure=<id>, from its pages)."""
+
+    action = django_filters.ChoiceFilter(label="操作", empty_label="全部操作", choices=())
+    actor = django_filters.ModelChoiceFilter(label="操作人", empty_label="全部操作人", queryset=None)
+    since = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label="自", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label="至", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    disclosure = django_filters.NumberFilter(field_name="disclosure_id", widget=forms.HiddenInput)
+
+    class Meta:
+        model = AuditEntry
+        fields = ["action", "actor", "since", "until", "disclosure"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["action"].extra["choices"] = list(ACTION_LABELS.items())
+        # the people who appear in the log the user reads
+        self.filters["actor"].queryset = get_user_model().objects.filter(
+            pk__in=self.queryset.order_by().values("actor").distinct()
+        ).order_by("username")

@@ -99,3 +99,55 @@ class WorkbookUploadForm(forms.Form):
 
 class UploadForm(forms.Form):
     workbook = WorkbookField(label="决算公开表工作簿（.xlsx）")
+
+
+# -- the workspace's review forms ---------------------------------------------------------------
+# Every text a person writes gets a box for a paragraph (rows ≥ 5; work.css gives it the column's width).
+
+PARAGRAPH = {"rows": 5}
+
+
+class ApprovalDateForm(forms.Form):
+    approval_date = forms.DateField(label="批复日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CorrectionNoteForm(forms.Form):
+    correction_note = forms.CharField(
+        label="更正说明（公开展示：更正了什么、为什么）", required=False, widget=forms.Textarea(attrs=PARAGRAPH)
+    )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label="退回理由", widget=forms.Textarea(attrs=PARAGRAPH))
+
+
+class CommentForm(forms.Form):
+    """A comment on the whole version, one table or one row: `target` is "table:row" (a
+    services.workflow.RowTarget's value; "" for the whole version), chosen in a select of the
+    rows grouped by table (or filled by clicking a row). services.workflow.comment_add says
+    whether the row exists."""
+
+    target = forms.ChoiceField(label="针对", required=False)
+    text = forms.CharField(label="意见", widget=forms.Textarea(attrs=PARAGRAPH))
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "（整个版本）")]
+        groups: dict[str, list] = {}
+        for target in targets:
+            groups.setdefault(target.table_label, []).append((target.value, target.row_label if target.row else "（整张表）"))
+        self.fields["target"].choices = choices + list(groups.items())
+
+
+class ExplainAllForm(forms.Form):
+    explanation = forms.CharField(label="说明", widget=forms.Textarea(attrs=PARAGRAPH))
+    replace = forms.BooleanField(label="已有说明的也改为此说明", required=False)
+
+
+class PublishForm(forms.Form):
+    at = forms.DateTimeField(
+        label="定时公开（留空则立即公开）",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )

@@ -1,5 +1,6 @@
 """The forms of the text parts: 概况, 补充数据 (built from specs.facts), the written parts of
-情况说明 (built from the drafted sections), optional sections and 绩效自评表."""
+情况说明 (built from the drafted sections), optional sections and 绩效自评表. Every box for
+text people write is a paragraph high (rows ≥ 5; static/css/work.css gives it its column's width)."""
 
 from __future__ import annotations
 
@@ -39,8 +40,8 @@ class ProfileForm(forms.ModelForm):
             "staff_in_service", "staff_retired", "staff_other", "staff_notes",
         )
         widgets = {
-            "organisation": forms.Textarea(attrs={"rows": 4}),
-            "staff_notes": forms.Textarea(attrs={"rows": 3}),
+            "organisation": forms.Textarea(attrs={"rows": 5}),
+            "staff_notes": forms.Textarea(attrs={"rows": 5}),
         }
 
 
@@ -138,7 +139,7 @@ class WrittenForm(forms.Form):
             name = f"{section.key}__{written.key}"
             self.fields[name] = forms.CharField(
                 label=written.label + ("（须说明）" if written.required else ""), required=False, initial=written.text,
-                max_length=5000, widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+                max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
             )
             self.keys[name] = (section.key, written.key)
             if not self.sections or self.sections[-1][0] is not section:
@@ -153,7 +154,7 @@ class WrittenForm(forms.Form):
 class TableTextField(forms.CharField):
     """A simple table typed as lines of cells separated by “|” or tabs (first line: header)."""
 
-    widget = forms.Textarea(attrs={"rows": 4})
+    widget = forms.Textarea(attrs={"rows": 5})
 
     def prepare_value(self, value):
         return "\n".join(" | ".join(row) for row in value) if isinstance(value, list) else value
@@ -172,7 +173,7 @@ class ExtraSectionForm(forms.ModelForm):
     class Meta:
         model = ExtraSection
         fields = ("title", "body", "table")
-        widgets = {"body": forms.Textarea(attrs={"rows": 5})}
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
 
 
 ExtraSectionFormSet = forms.modelformset_factory(ExtraSection, form=ExtraSectionForm, extra=1, can_delete=True)
@@ -182,7 +183,7 @@ class EvaluationForm(forms.ModelForm):
     class Meta:
         model = PerformanceEvaluation
         fields = ("kind", "name", "department", "implementer", "goal_expected", "goal_actual", "total_weight", "total_score")
-        widgets = {"goal_expected": forms.Textarea(attrs={"rows": 3}), "goal_actual": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"goal_expected": forms.Textarea(attrs={"rows": 5}), "goal_actual": forms.Textarea(attrs={"rows": 5})}
 
 
 FundFormSet = forms.inlineformset_factory(
@@ -193,7 +194,7 @@ FundFormSet = forms.inlineformset_factory(
 IndicatorFormSet = forms.inlineformset_factory(
     PerformanceEvaluation, PerformanceIndicator,
     fields=("group", "level1", "level2", "level3", "target", "actual", "weight", "score", "deviation", "reason"),
-    widgets={"reason": forms.TextInput()},
+    widgets={"reason": forms.Textarea(attrs={"rows": 5})},
     extra=3, can_delete=True,
 )
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import board, narrative, public, uploads, work
+from .views import board, feeds, narrative, public, review, uploads, work
 
 work_patterns = [
     path("", work.dashboard, name="dashboard"),
@@ -12,11 +12,11 @@ work_patterns = [
     path("versions/<int:pk>/sheets/", uploads.sheets, name="sheets"),
     path("versions/<int:pk>/discard/", uploads.discard, name="discard"),
     path("versions/<int:pk>/submit/", work.submit, name="submit"),
-    path("versions/<int:pk>/return/", work.return_version, name="return"),
-    path("versions/<int:pk>/approve/", work.approve, name="approve"),
-    path("versions/<int:pk>/publish/", work.publish, name="publish"),
-    path("versions/<int:pk>/regenerate/", work.regenerate, name="regenerate"),
-    path("versions/<int:pk>/comment/", work.comment, name="comment"),
+    path("versions/<int:pk>/return/", review.return_version, name="return"),
+    path("versions/<int:pk>/approve/", review.approve, name="approve"),
+    path("versions/<int:pk>/publish/", review.publish, name="publish"),
+    path("versions/<int:pk>/regenerate/", review.regenerate, name="regenerate"),
+    path("versions/<int:pk>/comment/", review.comment, name="comment"),
     path("versions/<int:pk>/tables.xlsx", work.download_xlsx, name="download_xlsx"),
     path("versions/<int:pk>/disclosure.pdf", work.draft_pdf, name="draft_pdf"),
     path("versions/<int:pk>/narrative/", narrative.overview, name="narrative"),
@@ -32,7 +32,9 @@ work_patterns = [
         name="evaluation_delete",
     ),
     path("findings/<int:pk>/explain/", work.explain, name="explain"),
-    path("audit/", work.audit_log, name="audit"),
+    path("versions/<int:pk>/explain-rounding/", work.explain_all, name="explain_all"),
+    path("ping/", work.ping, name="ping"),
+    path("audit/", review.audit_log, name="audit"),
     path("notifications/", work.notifications, name="notifications"),
 ]
 
@@ -51,6 +53,9 @@ urlpatterns = [
         public.download_table,
         name="download_table",
     ),
+    path("feeds/publications.atom", feeds.publications, name="feed_all"),
+    path("feeds/regions/<str:code>.atom", feeds.region, name="feed_region"),
+    path("feeds/departments/<int:pk>.atom", feeds.department, name="feed_department"),
     path("work/", include((work_patterns, "work"))),
     path("api/", include("accounts_app.api.urls")),
 ]

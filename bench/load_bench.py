@@ -5,8 +5,12 @@ over a mix of pages.
 
 A database made for the run (on DATABASE_URL's server, default postgres@127.0.0.1:5432;
 dropped at the end, as are the temporary MEDIA_ROOT and STATIC_ROOT) gets the demo data
-(`load_demo --force`: the three seeds, published with their PDFs) and `generate_synthetic`
-(about 140 s for the default 2,000 departments × 5 years), then VACUUM (ANALYZE). wrk's
+(`load_demo --force`, then the worker, `db_worker --batch`: the three seeds published with
+their PDFs and download files) and `generate_synthetic` (about 140 s for the default 2,000
+departments × 5 years), then VACUUM (ANALYZE). The synthetic versions are written as
+published without the files the worker stores at publication: the files the mix downloads
+are stored for them as the worker would (`store_downloads`), so that every download is a
+stored file, as in production. wrk's
 Lua script picks every request at random from a weighted list of paths: the home page,
 lists (pages, region, keyword, compare, department, API), disclosure pages across all
 disclosures, and downloads (the seeds' PDFs, table CSVs, whole workbooks, API figures).
@@ -18,6 +22,7 @@ wrk: a static file (whitenoise), which no page can beat. Needs PostgreSQL and wr
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
 import re
 import subprocess
@@ -25,6 +30,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 from server import Server, demo_site, manage, report, setup_django, vacuum_analyze, wrk
 SCRIPT = """
@@ -81,6 +87,36 @@ def weighted_paths(rng: random.Random) -> dict[str, list[str]]:
 MIX = {"home": 10, "lists": 30, "disclosure pages": 40, "downloads": 20}  # % of requests
 
 
+DOWNLOAD_PATH = re.compile(r"^/disclosures/(\d+)/versions/(\d+)/(?:tables\.xlsx|tables/([-\w]+)\.(csv|xlsx))$")
+
+
+def store_downloads(paths: dict[str, list[str]]) -> int:
+    """Store the workbooks and tables the mix downloads, as services.publication stores them
+    for a version it publishes (VersionFile); those already stored are left. The count stored."""
+    from django.core.files.base import ContentFile
+
+    from accounts_app.models import Version, VersionFile
+    from accounts_app.services.downloads import WORKBOOK, version_table, version_workbook
+
+    stored = 0
+    for path in sorted(set(paths["downloads"])):
+        if not (match := DOWNLOAD_PATH.match(path)):
+            continue
+        version = Version.objects.get(disclosure_id=match[1], number=match[2])
+        name = f"{match[3]}.{match[4]}" if match[3] else WORKBOOK
+        if VersionFile.objects.filter(version=version, name=name).exists():
+            continue
+        download = version_table(version=version, table=match[3], fmt=match[4]) if match[3] else version_workbook(version=version)
+        item = VersionFile(
+            version=version, name=name, filename=download.filename, content_type=download.content_type,
+            sha256=hashlib.sha256(download.data).hexdigest(), size=len(download.data),
+        )
+        item.file.save(name, ContentFile(download.data), save=False)
+        item.save()
+        stored += 1
+    return stored
+
+
 def mixed(paths: dict[str, list[str]], rng: random.Random, size: int = 2000) -> list[str]:
     return [rng.choice(paths[kind]) for kind, share in MIX.items() for _ in range(size * share // 100)]
 
@@ -89,12 +125,31 @@ def lua_string(path: str) -> str:
     return '"' + urllib.parse.quote(path, safe="/?=&") + '"'
 
 
+def fetch(base: str, path: str) -> int:
+    with urllib.request.urlopen(f"{base}{urllib.parse.quote(path, safe='/?=&')}") as answer:
+        answer.read()
+        return answer.status
+
+
 def check_all(base: str, paths: dict[str, list[str]]) -> None:
     """Every distinct path answers 200 once before the run (and warms the caches)."""
     for path in sorted({p for group in paths.values() for p in group}):
-        with urllib.request.urlopen(f"{base}{urllib.parse.quote(path, safe='/?=&')}") as answer:
-            if answer.status != 200:
-                sys.exit(f"{path}: HTTP {answer.status}")
+        if (status := fetch(base, path)) != 200:
+            sys.exit(f"{path}: HTTP {status}")
+
+
+def warm(base: str, paths: dict[str, list[str]], workers: int, rounds: int) -> float:
+    """Without REDIS_URL every gunicorn worker has a cache of its own, which it fills itself:
+    each distinct path is asked by as many clients at once as there are workers, `rounds`
+    times, so that the measured run finds the pages in (nearly) every worker's cache, as a
+    site does after its first minutes. The seconds it took."""
+    started = time.monotonic()
+    distinct = sorted({p for group in paths.values() for p in group})
+    with ThreadPoolExecutor(workers) as pool:
+        for _ in range(rounds):
+            for path in distinct:
+                list(pool.map(fetch, [base] * workers, [path] * workers))
+    return time.monotonic() - started
 
 
 def run_wrk(base: str, script, seconds: int, connections: int) -> dict:
@@ -121,9 +176,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--departments", type=int, default=2000)
     parser.add_argument("--years", default="2019-2023")
+    parser.add_argument("--warm-rounds", type=int, default=3, help="rounds of warm() before the measured run (0: none)")
     args = parser.parse_args()
     with demo_site("bench_load") as (env, work):
         setup_django(env)
+        manage(env, "db_worker", "--batch", "--no-startup-delay", "--no-reload")  # the seeds' publications
         started = time.monotonic()
         manage(env, "generate_synthetic", "--departments", str(args.departments), "--years", args.years)
         vacuum_analyze(env["DATABASE_URL"])
@@ -133,10 +190,13 @@ def main() -> None:
         total = Disclosure.objects.filter(current_version__isnull=False).count()
         rng = random.Random(7)
         paths = weighted_paths(rng)
+        print(f"{store_downloads(paths)} download files stored for the synthetic versions")
         script = work / "mix.lua"
         script.write_text(SCRIPT % {"paths": ",".join(lua_string(p) for p in mixed(paths, rng))}, encoding="utf-8")
         with Server(env, args.workers) as base:
             check_all(base, paths)
+            if args.warm_rounds:
+                print(f"every worker's cache warmed in {warm(base, paths, args.workers, args.warm_rounds):.0f} s")
             baseline = wrk(f"{base}/static/css/portal.css", min(args.seconds, 10), args.connections, work)
             result = run_wrk(base, script, args.seconds, args.connections)
     print(

@@ -1,14 +1,17 @@
 """The public JSON API and bulk CSV (django-ninja): read-only, published data only.
 
-Its OpenAPI description is served at /api/openapi.json (completed by api.openapi);
-docs/api.md tells the rest.
+Its OpenAPI description is served at /api/openapi.json (completed by api.openapi) and
+shown at /api/ by Swagger UI from the site's own static files (LocalSwagger; the CSP
+allows no CDN); docs/api.md tells the rest.
 """
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
+from ninja.openapi.docs import DocsBase
 from ninja.renderers import JSONRenderer
 
 from . import bulk, endpoints, openapi
@@ -21,6 +24,17 @@ class UnicodeJSONRenderer(JSONRenderer):
     """JSON with Chinese as is, not as \\u escapes."""
 
     json_dumps_params = {"ensure_ascii": False}
+
+
+class LocalSwagger(DocsBase):
+    """The documentation page: Swagger UI vendored under static/vendor/swagger-ui (see its
+    README.md), started by static/js/api-docs.js, which reads the description's address
+    from the page. Ninja's own page would load Swagger UI from a CDN."""
+
+    template = "public/api_docs.html"
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs) -> HttpResponse:
+        return render(request, self.template, {"api": api, "openapi_url": self.get_openapi_url(api, kwargs)})
 
 
 class PortalAPI(NinjaAPI):
@@ -37,7 +51,8 @@ api = PortalAPI(
         "null 表示“——”（不适用），空白单元格不出现。"
     ),
     urls_namespace="api",
-    docs_url=None,  # Swagger UI would load from a CDN; the description is at /api/openapi.json
+    docs=LocalSwagger(),
+    docs_url="/",  # /api/: the documentation page
     renderer=UnicodeJSONRenderer(),
 )
 api.add_router("", endpoints.router)

@@ -1,5 +1,6 @@
-"""Mounted at /api/ by accounts_app.urls; names live in the "api" namespace. Any other
-address under /api/ answers the API's JSON 404 (`not_found`), not the site's HTML page."""
+"""Mounted at /api/ by accounts_app.urls; names live in the "api" namespace. /api/ itself is
+the documentation page ("api:openapi-view"). Any other address under /api/ answers the
+API's JSON 404 (`not_found`), not the site's HTML page."""
 
 from django.urls import re_path
 

@@ -8,7 +8,8 @@ by the header labels of its own part, so the shifts between documents (the fund 
 in column B here and C there, 情况说明 merged over other columns) do not matter.
 
 The result is one snapshot.Evaluation per table (read part by part as plain data): printed
-执行率 and 得分 are kept as data; checking.performance recomputes them.
+执行率 and 得分 are kept as data; checking.performance recomputes them. A row's `cell` is
+where a finding about it points: its 得分 (else its 执行率), not its label.
 """
 
 from __future__ import annotations
@@ -169,7 +170,8 @@ class EvaluationReader(EvaluationSheet):
                 self.error("evaluation.missing_label", r, first_value, column="资金", row=r + 1)
                 continue
             label_column = labels[-1][0]
-            funds.append({"label": self.checked_text(label, "label", r, label_column), **row, "cell": address(r, label_column)})
+            figure = next((columns[f] for f in ("score", "rate") if f in columns), label_column)  # what a finding points at
+            funds.append({"label": self.checked_text(label, "label", r, label_column), **row, "cell": address(r, figure)})
         return funds
 
     def read_management(self, part: Part | None) -> list[dict]:
@@ -203,7 +205,7 @@ class EvaluationReader(EvaluationSheet):
                     "weight": weight,
                     "score": score,
                     "reason": self.joined(r, columns["reason"], MAX_COLUMNS) if "reason" in columns else "",
-                    "cell": address(r, texts[0][0]),
+                    "cell": address(r, columns["score"]),  # the figure a finding is about
                 }
             )
         return rows
@@ -266,7 +268,7 @@ class EvaluationReader(EvaluationSheet):
             row = {"group": "indicator", "level1": level1, "level2": level2}
             for field in ("level3", "target", "actual", "deviation"):
                 row[field] = self.checked_text(texts.get(field, ""), field, r, columns.get(field, columns["level3"]))
-            row.update(weight=weight, score=score, reason=texts.get("reason", ""), cell=address(r, columns["level3"]))
+            row.update(weight=weight, score=score, reason=texts.get("reason", ""), cell=address(r, columns["score"]))
             row["level1"] = self.checked_text(row["level1"], "level1", r, columns.get("level1"))
             row["level2"] = self.checked_text(row["level2"], "level2", r, columns.get("level2"))
             rows.append(row)

@@ -1,8 +1,12 @@
-"""The public lists as django-tables2 tables: sortable, paginated, formatted here."""
+"""The public lists as django-tables2 tables: sortable, paginated, formatted here.
+
+An unknown figure shows 「—」 (the tables' default), a known zero 0.00."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -12,8 +16,31 @@ from ..numbers import money
 from ..specs.key_figures import COMPARED, EXPENSE_PARTS, KEY_LABELS
 
 
+UNKNOWN = "—"
+
+# The home list's filters the API's list takes under the same names (docs/api.md), each with
+# what a value must look like to be passed on (anything else is left out of the link).
+API_LIST_FILTERS = {
+    "year": re.compile(r"[0-9]{4}"),
+    "region": re.compile(r"[0-9]{1,12}"),
+    "kind": re.compile(r"department|unit"),
+    "q": re.compile(r"[^\x00]{1,100}"),
+}
+
+
 def _amount(value) -> str:
-    return "" if value in (None, "") else money(Decimal(value))
+    return UNKNOWN if value in (None, "") else money(Decimal(value))
+
+
+def api_list_query(params) -> dict[str, str]:
+    """The filters of a list's query string (`params`: request.GET) that the API's list of
+    disclosures answers the same way, stripped, in a fixed order; invalid ones left out."""
+    found = {}
+    for name, pattern in API_LIST_FILTERS.items():
+        value = (params.get(name) or "").strip()
+        if value and pattern.fullmatch(value):
+            found[name] = value
+    return found
 
 
 class DisclosureTable(tables.Table):
@@ -29,6 +56,24 @@ class DisclosureTable(tables.Table):
         attrs = {"class": "list", "id": "disclosure-list"}
         order_by = ("-year", "region", "entity")
         empty_text = "没有符合条件的决算。"
+
+    @property
+    def api_filters(self) -> dict[str, str]:
+        """The list's filters as the API takes them (set once RequestConfig gave the request)."""
+        request = getattr(self, "request", None)
+        return api_list_query(request.GET) if request is not None else {}
+
+    @property
+    def api_url(self) -> str:
+        """This list as JSON: /api/disclosures with the same filters."""
+        query = urlencode(self.api_filters)
+        return reverse("api:disclosure_list") + (f"?{query}" if query else "")
+
+    @property
+    def filtered_year(self) -> int | None:
+        """The year the list is filtered to, if any (its bulk CSV is that year's)."""
+        year = self.api_filters.get("year")
+        return int(year) if year else None
 
     def render_entity(self, record):
         url = reverse("disclosure", args=[record.pk])
@@ -56,6 +101,7 @@ class CompareTable(tables.Table):
     class Meta:
         template_name = "tables/list.html"
         attrs = {"class": "list numbers", "id": "compare"}
+        default = UNKNOWN  # a figure the department's tables do not hold
         order_by = ("-expense_grand",)
         empty_text = "该年度本地区还没有已公开的部门决算。"
 
@@ -75,7 +121,7 @@ class CompareTable(tables.Table):
     render_project_share = render_basic_share
 
     def render_operating(self, value):
-        return _amount(value) if value is not None else "—"
+        return _amount(value)
 
 
 for _key in COMPARED:  # the compared key figures, named as specs.key_figures names them

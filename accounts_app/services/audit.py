@@ -20,6 +20,24 @@ class Actor:
     address: str | None = None
 
 
+# An edit of a version's text part (概况, 补充数据, 情况说明, 其他章节, 绩效自评表), logged with a
+# short summary of what changed. Not (yet) among AuditEntry.Action's choices: the log shows it
+# by ACTION_LABELS, which every page of the log reads.
+EDIT = "edit"
+ACTION_LABELS = {**dict(AuditEntry.Action.choices), EDIT: "修改文字部分"}
+SUMMARY_LIMIT = 300  # characters of an edit's summary; the rest is cut with “等”
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def summary_of(kind: str, items: list[str]) -> str:
+    """「修改补充数据：机关运行经费支出 76.23；政府采购支出总额 12.00」, cut at SUMMARY_LIMIT."""
+    text = f"{kind}：" + "；".join(items)
+    return text if len(text) <= SUMMARY_LIMIT else text[: SUMMARY_LIMIT - 1] + "等"
+
+
 def audit(actor: Actor, action: str, disclosure: Disclosure, version: Version | None = None, detail: str = "") -> AuditEntry:
     return AuditEntry.objects.create(
         actor=actor.user if actor.user is not None and actor.user.is_authenticated else None,

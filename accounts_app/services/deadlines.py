@@ -1,5 +1,9 @@
 """The statutory deadline: publication within 20 days of the finance bureau's 批复
-(预算法 第十四条). Counted in calendar days; the 20th day after 批复 is the last one."""
+(预算法 第十四条). Counted in calendar days; the 20th day after 批复 is the last one.
+
+A disclosure's stage is where its work stands: a version in review (UNDER_REVIEW) makes it
+审核中 — also when an earlier version is public and this one corrects it (its deadline was
+met or missed by the first publication, which still decides the urgency)."""
 
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ class DeadlineRow:
     first_published: date | None
     stage: str  # not_submitted / under_review / published
     urgency: str  # overdue / at_risk / on_track / published_late / published_on_time / no_date
+    correcting: bool = False  # published, and a correction is under review
 
     STAGES = {"not_submitted": "未提交", "under_review": "审核中", "published": "已公开"}
     URGENCIES = {
@@ -39,7 +44,7 @@ class DeadlineRow:
 
     @property
     def stage_label(self) -> str:
-        return self.STAGES[self.stage]
+        return "更正审核中" if self.correcting else self.STAGES[self.stage]
 
     @property
     def urgency_label(self) -> str:
@@ -63,7 +68,7 @@ def deadline_rows(disclosures, today: date | None = None) -> list[DeadlineRow]:
         published = timezone.localtime(disclosure.first_published).date() if disclosure.first_published else None
         days_left = (deadline - today).days if deadline else None
         if published:
-            stage = "published"
+            stage = "under_review" if disclosure.under_review else "published"
             urgency = "no_date" if not deadline else ("published_late" if published > deadline else "published_on_time")
         else:
             stage = "under_review" if disclosure.under_review else "not_submitted"
@@ -75,7 +80,8 @@ def deadline_rows(disclosures, today: date | None = None) -> list[DeadlineRow]:
                 urgency = "at_risk"
             else:
                 urgency = "on_track"
-        rows.append(DeadlineRow(disclosure, deadline, days_left, published, stage, urgency))
+        correcting = bool(published and disclosure.under_review)
+        rows.append(DeadlineRow(disclosure, deadline, days_left, published, stage, urgency, correcting))
     order = ["overdue", "at_risk", "on_track", "no_date", "published_late", "published_on_time"]
     rows.sort(key=lambda row: (order.index(row.urgency), row.days_left if row.days_left is not None else 10**6))
     return rows

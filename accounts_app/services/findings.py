@@ -34,6 +34,7 @@ from ..snapshot import Snapshot
 from .quality import version_quality_refresh
 
 NARRATIVE = "narrative."  # the codes of narrative.consistency and narrative.requirements
+ROUNDING = "check.rounding"  # 尾差: a difference within the rounding of the addends (checking.evaluate)
 CONTRADICTION_RULE = "情况说明中的金额和比例应与决算表、补充数据一致"
 
 
@@ -96,7 +97,26 @@ def derived_problems(snapshot: Snapshot, sections: list | None = None) -> list[P
 
 
 def _identity(finding: Finding) -> tuple:
-    return (finding.code, finding.table, finding.row, finding.column, finding.cell, finding.expected, finding.found)
+    """What makes two findings the same one: rule and code, place (table, row, column, cell)
+    and the amounts expected and found."""
+    return (
+        finding.code, finding.rule, finding.table, finding.row, finding.column, finding.cell, finding.expected, finding.found,
+    )
+
+
+def explanations_carry(*, previous: Version | None, findings: list[Finding]) -> int:
+    """Give each of `findings` (a new version's, not yet saved) the explanation its same finding
+    had in `previous`; returns how many were carried."""
+    if previous is None:
+        return 0
+    explained = {_identity(f): f.explanation for f in previous.findings.exclude(explanation="")}
+    carried = 0
+    for finding in findings:
+        text = explained.get(_identity(finding))
+        if text and not finding.explanation:
+            finding.explanation = text
+            carried += 1
+    return carried
 
 
 def version_findings_refresh(*, version: Version, snapshot: Snapshot | None = None) -> list[Finding]:

@@ -43,7 +43,7 @@ from ..selectors import last_year_snapshot, table_set
 from ..specs import RowKind
 from ..specs.reasons import threshold_for
 from ..snapshot import Evaluation, Snapshot
-from .findings import derived_problems, finding_of
+from .findings import derived_problems, explanations_carry, finding_of
 from .quality import version_quality_refresh
 from .narrative import Carried, copy_forward, evaluation_store
 
@@ -131,7 +131,8 @@ def store_version(
 ) -> tuple[Version, list[Problem]]:
     """The figures, findings and 绩效自评表 of an accepted workbook as the next version, with the
     derived findings (services.findings) of what it holds and what it carries from the previous
-    one: a text carried forward is checked against the new figures. Returns the version and
+    one: a text carried forward is checked against the new figures, and a finding found again
+    (same rule, place and amounts) keeps the explanation it had there. Returns the version and
     those derived problems."""
     with transaction.atomic():
         # the region (its table set) and the year (the upload's path) with the lock, which holds the disclosure only
@@ -174,7 +175,9 @@ def store_version(
             )
             sections = draft_sections(snapshot)  # read by the findings and by the score
             derived = derived_problems(snapshot, sections)
-            Finding.objects.bulk_create([finding_of(p, version) for p in (*problems, *derived)])
+            findings = [finding_of(p, version) for p in (*problems, *derived)]
+            explanations_carry(previous=previous, findings=findings)  # the same 尾差 explained once, not per upload
+            Finding.objects.bulk_create(findings)
             version_quality_refresh(version=version, snapshot=snapshot, sections=sections)  # shown from the first page
         except BaseException:
             version.source_file.delete(save=False)

@@ -9,6 +9,7 @@ never changed; a correction (更正) is a later version that goes through the sa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -19,8 +20,11 @@ from ..checking.checklist import PREFIX as CHECKLIST
 from ..models import AuditEntry, Comment, Disclosure, Finding, SheetMapping, Version, fit
 from ..models.disclosure import UNDER_REVIEW
 from ..narrative.consistency import CODE as CONTRADICTION
+from ..rendering.tables import RenderedTable, render_dataset
+from ..selectors import version_dataset
+from ..specs.base import Role
 from .audit import Actor, accountants_of, audit, notify, reviewers_of
-from .findings import version_findings_refresh
+from .findings import ROUNDING, version_findings_refresh
 from .imports import ImportOutcome, workbook_import
 from .publication import newest_published_number, publication_start
 
@@ -30,6 +34,13 @@ Action = AuditEntry.Action
 
 class TransitionRefused(Exception):
     """The version is not in a state that allows this; the message says why, in Chinese."""
+
+
+COMMENT_EMPTY = "意见不能为空。"
+COMMENT_NO_TABLE = "本版本没有这张表：{table}。请在决算表中点选要提意见的行。"
+COMMENT_NO_ROW = "{table}中没有「{row}」这一行。请在决算表中点选要提意见的行。"
+EXPLANATION_EMPTY = "请填写说明。"
+NOTHING_TO_EXPLAIN = "没有尚未说明的尾差提示。"
 
 
 # -- transitions ---------------------------------------------------------------------
@@ -52,6 +63,9 @@ def version_upload(*, disclosure: Disclosure, data: bytes, filename: str, actor:
     if outcome.accepted:
         published = disclosure.has_published()
         detail = f"上传第 {outcome.version.number} 版（{filename}）" + ("，用于更正已公开的决算" if published else "")
+        carried = outcome.version.findings.exclude(explanation="").count()  # only the previous version's explanations
+        if carried:
+            detail += f"，沿用上一版本对相同提示的说明 {carried} 条"
         audit(actor, Action.UPLOAD, disclosure, outcome.version, detail)
     return outcome
 
@@ -97,7 +111,7 @@ def _discard(version: Version, actor: Actor, why: str) -> None:
 def version_submit(*, version: Version, actor: Actor, correction_note: str = "") -> Version:
     """Submit for review. Under the row lock the derived findings are recomputed first, so a
     version is never submitted on stale ones; a refusal keeps what was found (the accountant
-    sees it), and changes nothing else."""
+    sees it) and the 更正说明 typed (shown again with the refusal), and changes nothing else."""
     with transaction.atomic():
         version = _locked(version)
         _require(version, Status.DRAFT, Status.RETURNED)
@@ -105,6 +119,9 @@ def version_submit(*, version: Version, actor: Actor, correction_note: str = "")
         refusal = _submission_refusal(version, correction_note)
         if refusal is None:
             _submit(version, actor)
+        elif correction_note.strip() and correction_note.strip() != version.correction_note:
+            version.correction_note = correction_note.strip()
+            version.save(update_fields=["correction_note"])
     if refusal is not None:
         raise TransitionRefused(refusal)
     return version
@@ -232,15 +249,89 @@ def publish_due(*, now: datetime | None = None) -> list[Version]:
     return published
 
 
+# -- comments on the rows of the tables --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowTarget:
+    """A row of a version's table as printed (row "": the whole table), what a comment is about."""
+
+    table: str  # the key the table is stored under
+    row: str  # the row's key
+    table_label: str  # the department's number and title: 公开03表「支出决算表」
+    number: str = ""  # the printed code or 行次: 2080501, 第 32 行
+    name: str = ""  # the printed name: 行政单位离退休
+
+    @property
+    def row_label(self) -> str:
+        return " ".join(part for part in (self.number, self.name) if part) or self.row
+
+    @property
+    def label(self) -> str:
+        return f"{self.table_label} {self.row_label}" if self.row else self.table_label
+
+    @property
+    def value(self) -> str:
+        """How a form names it: "expense:2080501"."""
+        return f"{self.table}:{self.row}"
+
+
+def _row_label(table: RenderedTable, cells, key: str) -> tuple[str, str]:
+    """(the printed code or 行次, the printed name) of the row `key`."""
+    code = line = name = ""
+    for cell in cells:
+        if cell.row_key != key or cell.value in (None, ""):
+            continue
+        if cell.column.role is Role.CODE:
+            code = str(cell.value).strip()
+        elif cell.column.role is Role.LINE:
+            line = f"第 {cell.value} 行"
+        elif cell.column.role in (Role.NAME, Role.LABEL):
+            name = str(cell.value).strip()
+    if code and not code.isdigit():  # 合计, a footer's name
+        name, code = name or code, ""
+    if not name and table.spec.row(key) is not None:
+        name = table.spec.row(key).label
+    return code or line, name
+
+
+def comment_targets(tables: list[RenderedTable]) -> dict[tuple[str, str], RowTarget]:
+    """Every table of a version and every row it prints, in order, by (table, row) key: the
+    rows a comment may be about, named as the department prints them."""
+    targets = {}
+    for table in tables:
+        table_label = f"{table.label}「{table.title}」" if table.label else f"「{table.title}」"
+        targets[(table.key, "")] = RowTarget(table.key, "", table_label)
+        for row in table.rows:
+            for key in row.keys:
+                fixed = table.spec.row(key)
+                if fixed is not None and fixed.spacer:  # a numbered line left blank (表01 行9–26)
+                    continue
+                targets.setdefault((table.key, key), RowTarget(table.key, key, table_label, *_row_label(table, row.cells, key)))
+    return targets
+
+
 @transaction.atomic
 def comment_add(*, version: Version, actor: Actor, text: str, table: str = "", row: str = "") -> Comment:
-    text = text.strip()
+    """A comment on the version, on one of its tables or on one row that table prints."""
+    text, table, row = text.strip(), table.strip(), row.strip()
     if not text:
-        raise TransitionRefused("意见不能为空。")
+        raise TransitionRefused(COMMENT_EMPTY)
+    where = ""
+    if table or row:
+        targets = comment_targets(render_dataset(version_dataset(version)))
+        whole = targets.get((table, ""))
+        if whole is None:
+            raise TransitionRefused(COMMENT_NO_TABLE.format(table=table or "（未选择）"))
+        if (table, row) not in targets:
+            raise TransitionRefused(COMMENT_NO_ROW.format(table=whole.table_label, row=row))
+        where = f"〔{targets[(table, row)].label}〕"
     comment = Comment.objects.create(version=version, author=actor.user, text=text, table=table, row=row)
-    where = f"（{table} {row}）" if table else ""
     audit(actor, Action.COMMENT, version.disclosure, version, f"{where}{text}")
     return comment
+
+
+# -- explaining warnings ------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -253,6 +344,27 @@ def warning_explain(*, finding: Finding, actor: Actor, text: str) -> Finding:
     finding.save(update_fields=["explanation"])
     audit(actor, Action.EXPLAIN, version.disclosure, version, f"{finding.message} —— {finding.explanation}")
     return finding
+
+
+def findings_explain(*, version: Version, actor: Actor, text: str, code: str = ROUNDING, replace: bool = False) -> int:
+    """One explanation for every warning of `code` (by default the 尾差) of the version: those
+    not yet explained, or (`replace`) all of them. One transaction, one audit entry; returns
+    how many were explained."""
+    text = text.strip()
+    if not text:
+        raise TransitionRefused(EXPLANATION_EMPTY)
+    with transaction.atomic():
+        version = _locked(version)
+        _require(version, Status.DRAFT, Status.RETURNED)
+        warnings = version.findings.filter(severity=Finding.Severity.WARNING, code=code)
+        if not replace:
+            warnings = warnings.filter(explanation="")
+        count = warnings.update(explanation=text)
+        if not count:
+            raise TransitionRefused(NOTHING_TO_EXPLAIN)
+        what = "尾差提示" if code == ROUNDING else f"“{code}”提示"
+        audit(actor, Action.EXPLAIN, version.disclosure, version, f"为 {count} 条{what}统一说明：{text}")
+    return count
 
 
 @transaction.atomic

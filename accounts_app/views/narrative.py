@@ -1,6 +1,6 @@
 """The text parts of a version in the workspace: 概况, 补充数据, 情况说明 (drafts and what
 people write), optional sections and 绩效自评表. Thin: access decides who, services.narrative
-saves and checks; every page is read-only once the version left 草稿/退回."""
+saves, checks and logs each edit; every page is read-only once the version left 草稿/退回."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from ..narrative_forms import (
     where_stated,
 )
 from ..services import narrative
-from .work import _version
+from .work import _version, actor
 
 NARRATIVE_FINDINGS = ("narrative.", "performance.", "rule.")
 
@@ -80,7 +80,7 @@ def overview(request, version, can_write):
 def profile_edit(request, version, can_write):
     form = ProfileForm(request.POST or None, instance=narrative.profile_of(version))
     if request.method == "POST" and form.is_valid():
-        narrative.profile_save(version=version, values=form.cleaned_data)
+        narrative.profile_save(version=version, values=form.cleaned_data, actor=actor(request))
         messages.success(request, "部门概况已保存。")
         return redirect("work:narrative", pk=version.pk)
     return _page(request, version, can_write, "work/narrative_form.html", form=form, title="第一部分 部门概况")
@@ -90,7 +90,7 @@ def profile_edit(request, version, can_write):
 def facts_edit(request, version, can_write):
     form = FactsForm(request.POST or None, version=version, initial_facts=narrative.facts_of(version))
     if request.method == "POST" and form.is_valid():
-        narrative.facts_save(version=version, values=form.facts())
+        narrative.facts_save(version=version, values=form.facts(), actor=actor(request))
         messages.success(request, "补充数据已保存，情况说明已按新数据重新生成。")
         return redirect("work:narrative", pk=version.pk)
     return _page(request, version, can_write, "work/narrative_facts.html", form=form)
@@ -100,7 +100,7 @@ def facts_edit(request, version, can_write):
 def text_edit(request, version, can_write):
     form = WrittenForm(request.POST or None, pairs=section_fields(version_snapshot(version)))
     if request.method == "POST" and form.is_valid():
-        found = narrative.written_save(version=version, values=form.texts())
+        found = narrative.written_save(version=version, values=form.texts(), actor=actor(request))
         if found:
             messages.warning(request, f"已保存。填写内容中有 {len(found)} 处金额或比例与决算数据不一致，请修改后再提交。")
         else:
@@ -115,7 +115,7 @@ def sections_edit(request, version, can_write):
     if request.method == "POST" and formset.is_valid():
         kept = [form.cleaned_data for form in formset.forms if form.has_changed() or form.instance.pk]
         kept = [data for data in kept if data and not data.get("DELETE") and data.get("title")]
-        narrative.extra_sections_save(version=version, sections=kept)
+        narrative.extra_sections_save(version=version, sections=kept, actor=actor(request))
         messages.success(request, "其他章节已保存。")
         return redirect("work:narrative", pk=version.pk)
     return _page(request, version, can_write, "work/narrative_sections.html", formset=formset)
@@ -131,7 +131,7 @@ def evaluation_edit(request, version, can_write, evaluation_pk: int | None = Non
     funds = FundFormSet(request.POST or None, instance=evaluation, prefix="funds")
     indicators = IndicatorFormSet(request.POST or None, instance=evaluation, prefix="indicators")
     if request.method == "POST" and form.is_valid() and funds.is_valid() and indicators.is_valid():
-        evaluation = narrative.evaluation_save(version=version, form=form, formsets=(funds, indicators))
+        evaluation = narrative.evaluation_save(version=version, form=form, formsets=(funds, indicators), actor=actor(request))
         messages.success(request, f"{evaluation.get_kind_display()}“{evaluation.name}”已保存。")
         return redirect("work:narrative", pk=version.pk)
     return _page(
@@ -144,6 +144,6 @@ def evaluation_edit(request, version, can_write, evaluation_pk: int | None = Non
 def evaluation_delete(request, version, can_write, evaluation_pk: int):
     evaluation = get_object_or_404(version.evaluations, pk=evaluation_pk)
     if request.method == "POST":
-        narrative.evaluation_delete(version=version, evaluation=evaluation)
+        narrative.evaluation_delete(version=version, evaluation=evaluation, actor=actor(request))
         messages.success(request, f"已删除“{evaluation.name}”。")
     return redirect("work:narrative", pk=version.pk)

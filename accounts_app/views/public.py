@@ -1,7 +1,9 @@
 """The public site: published versions only (the models' `published()`, within what the
-user's scope reads), GET only. Pages of published versions are cached: a published version
-never changes, and the cache key names the disclosure's current version, so publishing a
-correction is what invalidates them."""
+user's scope reads), GET only. For anonymous readers it is served from the cache where it
+can be (accounts_app/caching.py): the disclosure pages, filled here (a published version
+never changes, and the key names the disclosure's current version, so publishing a
+correction is what invalidates them); the stored downloads, remembered here; the lists,
+stored by the cache middleware itself under the stamp of the publications."""
 
 from __future__ import annotations
 
@@ -66,7 +68,7 @@ def _shown(history, number):
 def disclosure(request, pk: int, number: int | None = None):
     """The disclosure page, cached (see accounts_app/caching.py): the body for everyone,
     the whole page for anonymous readers, which PublishedPageCacheMiddleware then serves."""
-    current_id = caching.current_version_id(pk)
+    current_id, generation_now = caching.current_version_id(pk), caching.generation()  # before the data is read
     if current_id is None:
         raise Http404("没有已公开的版本。")
     history = _history(request, pk)
@@ -78,7 +80,7 @@ def disclosure(request, pk: int, number: int | None = None):
         cache.set(body_key, body, caching.CACHE_SECONDS)
     response = render(request, "public/disclosure.html", {"disclosure": shown.disclosure, "version": shown, "body": body})
     if not request.user.is_authenticated:
-        cache.set(caching.page_key(pk, number, current_id), response.content, caching.CACHE_SECONDS)
+        cache.set(caching.page_key(pk, number, current_id, generation_now), response.content, caching.CACHE_SECONDS)
     return response
 
 
@@ -111,11 +113,20 @@ def download_table(request, pk: int, number: int, table: str, fmt: str):
 def _stored(request, stored):
     if not stored.file.storage.exists(stored.file.name):
         raise Http404("该文件缺失，请联系管理员重新生成。")
+    return _file(request, stored.file, stored.sha256, stored.filename, stored.content_type)
+
+
+def _file(request, file, sha256: str, filename: str, content_type: str):
+    """A stored file of a version; for an anonymous reader (who reaches published versions
+    only) remembered by PublishedPageCacheMiddleware, which sends it from then on."""
     try:
-        source = stored.file.path
-    except NotImplementedError:  # object storage: stream from it
-        source = stored.file.open("rb")
-    return caching.file_response(source, stored.sha256, stored.filename, request.headers.get("If-None-Match"), content_type=stored.content_type)
+        source = file.path
+    except NotImplementedError:  # object storage: no local path, stream from the storage
+        source = file.open("rb")
+    else:
+        if not request.user.is_authenticated:
+            caching.remember_file(request, source, sha256, filename, content_type)
+    return caching.file_response(source, sha256, filename, content_type, request.headers.get("If-None-Match"))
 
 
 @require_GET
@@ -126,14 +137,7 @@ def download_pdf(request, pk: int, number: int):
         raise Http404("该版本的 PDF 尚未生成。")
     if not version.pdf.storage.exists(version.pdf.name):
         raise Http404("该版本的 PDF 文件缺失，请联系管理员重新生成。")
-    try:
-        path = version.pdf.path
-    except NotImplementedError:  # object storage: no local path, stream from the storage
-        return caching.pdf_response(version.pdf.open("rb"), version.pdf_sha256, pdf_filename(version), request.headers.get("If-None-Match"))
-    stored = (path, version.pdf_sha256, pdf_filename(version))
-    if not request.user.is_authenticated:
-        cache.set(caching.pdf_key(pk, number), stored, caching.CACHE_SECONDS)
-    return caching.pdf_response(*stored, request.headers.get("If-None-Match"))
+    return _file(request, version.pdf, version.pdf_sha256, pdf_filename(version), "application/pdf")
 
 
 @require_GET

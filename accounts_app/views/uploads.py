@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ..access import Action
@@ -15,9 +17,18 @@ from ..importing.reader import NOT_A_TABLE, Status
 from ..services import downloads, workflow
 from ..selectors import table_set as table_set_of
 from ..specs import specs_for_year
-from .work import _disclosure, _version, actor, sheet_readings
+from .version_page import sheet_readings
+from .work import _disclosure, _version, actor
 
 AUTO = "auto"  # the mapping choice: let the portal identify the sheet
+
+
+def _go(request, url: str):
+    """A redirect; to the upload page's script (static/js/upload.js, which sends the file itself
+    to show its progress) the address to go to, as JSON."""
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        return JsonResponse({"location": url})
+    return redirect(url)
 
 
 @login_required
@@ -28,18 +39,21 @@ def upload(request, pk: int):
     if not form.is_valid():
         for error in form.errors.get("workbook", []):
             messages.error(request, error)
-        return redirect("work:disclosure", pk=disclosure.pk)
+        return _go(request, reverse("work:disclosure", args=[disclosure.pk]))
     workbook = form.cleaned_data["workbook"]
     outcome = workflow.version_upload(disclosure=disclosure, data=workbook.read(), filename=workbook.name, actor=actor(request))
     if not outcome.accepted:
         return render(request, "work/upload_failed.html", {"disclosure": disclosure, "outcome": outcome}, status=422)
     errors = len(outcome.errors)
     text = f"已保存为第 {outcome.version.number} 版（草稿）。"
+    carried = outcome.version.findings.exclude(explanation="").count()
+    if carried:
+        text += f"上一版本对相同提示的 {carried} 条说明已沿用。"
     if errors:
         messages.warning(request, text + f"有 {errors} 处错误，改正前不能提交审核。")
     else:
         messages.success(request, text)
-    return redirect("work:version", pk=outcome.version.pk)
+    return _go(request, reverse("work:version", args=[outcome.version.pk]))
 
 
 def _table_choices(version) -> list[tuple[str, str]]:

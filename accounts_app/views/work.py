@@ -1,38 +1,39 @@
 """The workspace (工作台) of 填报人, 审核人 and 管理员. Thin: every lookup is scoped by
 the user's `access.scope_of` (the models' visible_to / workable_by), every button comes
 from `access.actions_available`, every change goes through `services.workflow` (states,
-audit, notices)."""
+audit, notices). The reviewer's actions and the audit log are in views.review, the version
+page's parts in views.version_page.
+
+What a person typed survives a refused action: the view keeps the posted texts in the
+session (`keep_typed`) and the page shows them again (`typed`) with the refusal."""
 
 from __future__ import annotations
 
-from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .. import access
 from ..access import Action
-from ..checking.quality import Score
-from ..forms import UploadForm
-from ..importing.reader import SheetReading
-from ..importing.reader import Status as ReadStatus
-from ..models import AuditEntry, Disclosure, Finding, Version
+from ..forms import ApprovalDateForm, ExplainAllForm, UploadForm
+from ..models import Disclosure, Finding, Version
 from ..models.disclosure import UNDER_REVIEW
 from ..security import client_ip
-from ..rendering.tables import render_dataset
-from ..selectors import last_year_published, previous_version, version_dataset
-from ..services import downloads, publication, workflow
-from ..services.changes import dataset_changes
+from ..services import downloads, workflow
 from ..services.deadlines import deadline_counts, deadline_rows
 from ..services.pdfs import pdf_filename, version_pdf
+from .version_page import version_context
 
 Status = Version.Status
+TYPED = "typed-{pk}"  # the session key of what was typed on a version's page before a refusal
 
 
 def actor(request) -> workflow.Actor:
@@ -47,11 +48,6 @@ def _version(request, pk: int, action: Action) -> Version:
     return version
 
 
-def sheet_readings(version: Version) -> list[SheetReading]:
-    """What each sheet of the version's workbook was read as, as stored at import."""
-    return [SheetReading(**entry) for entry in version.reading or []]
-
-
 def _disclosure(request, pk: int, action: Action) -> Disclosure:
     disclosure = get_object_or_404(Disclosure.objects.workable_by(access.scope_of(request.user)), pk=pk)
     if not access.allowed(request.user, action, disclosure):
@@ -59,27 +55,37 @@ def _disclosure(request, pk: int, action: Action) -> Disclosure:
     return disclosure
 
 
-class ApprovalDateForm(forms.Form):
-    approval_date = forms.DateField(label="批复日期", widget=forms.DateInput(attrs={"type": "date"}))
+def keep_typed(request, version_pk: int, names: tuple[str, ...]) -> None:
+    """Keep the texts a refused POST carried (by field name) for the page that shows the refusal."""
+    kept = {name: request.POST[name] for name in names if request.POST.get(name, "").strip()}
+    if kept:
+        request.session[TYPED.format(pk=version_pk)] = {**request.session.get(TYPED.format(pk=version_pk), {}), **kept}
 
 
-class ReturnForm(forms.Form):
-    reason = forms.CharField(label="退回理由", widget=forms.Textarea(attrs={"rows": 3}))
+def typed(request, version_pk: int) -> dict[str, str]:
+    """What was typed before the last refusal on this version's page (shown once)."""
+    return request.session.pop(TYPED.format(pk=version_pk), {})
 
 
-class CommentForm(forms.Form):
-    text = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 2}))
-    table = forms.CharField(required=False, widget=forms.HiddenInput)
-    row = forms.CharField(required=False, widget=forms.HiddenInput)
+def transition_view(action: Action, perform, keep: tuple[str, ...] = ()):
+    """A POST view that applies `perform(request, version)` and reports its message; on a
+    refusal the fields named in `keep` are shown again."""
 
+    @login_required
+    @require_POST
+    def view(request, pk: int) -> HttpResponse:
+        version = _version(request, pk, action)
+        try:
+            message = perform(request, version)
+        except workflow.TransitionRefused as refused:
+            messages.error(request, str(refused))
+            keep_typed(request, version.pk, keep)
+        else:
+            messages.success(request, message)
+        return redirect("work:version", pk=version.pk)
 
-class PublishForm(forms.Form):
-    at = forms.DateTimeField(
-        label="定时公开（留空则立即公开）",
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-    )
+    view.__name__ = perform.__name__
+    return view
 
 
 # -- pages ----------------------------------------------------------------------------
@@ -103,26 +109,52 @@ def dashboard(request):
             "deadline_rows": rows,
             "deadline_counts": deadline_counts(rows),
             "notifications": request.user.notifications.filter(read_at__isnull=True)[:10],
+            "can_upload": scope.may(Action.UPLOAD),
         },
     )
+
+
+def status_labels(versions: list[Version], current_id: int | None) -> dict[int, str]:
+    """The state each version shows in a list: a published one is 「已公开（现行）」 when the
+    public reads it, 「已公开（已被第 N 版更正）」 once a later one was published."""
+    published = sorted((v.number for v in versions if v.status == Status.PUBLISHED))
+    labels = {}
+    for version in versions:
+        label = version.get_status_display()
+        if version.status == Status.PUBLISHED:
+            later = [n for n in published if n > version.number]
+            if version.pk == current_id:
+                label = "已公开（现行）"
+            elif later:
+                label = f"已公开（已被第 {later[0]} 版更正）"
+        labels[version.pk] = label
+    return labels
 
 
 @login_required
 def disclosure_detail(request, pk: int):
     disclosure = _disclosure(request, pk, Action.VIEW)
     all_versions = disclosure.versions.visible_to(access.scope_of(request.user))
-    versions = all_versions.exclude(status=Status.DISCARDED).annotate(
-        errors=Count("findings", filter=Q(findings__severity=Finding.Severity.ERROR)),
-        warnings=Count("findings", filter=Q(findings__severity=Finding.Severity.WARNING)),
+    versions = list(
+        all_versions.exclude(status=Status.DISCARDED)
+        .annotate(
+            errors=Count("findings", filter=Q(findings__severity=Finding.Severity.ERROR)),
+            warnings=Count("findings", filter=Q(findings__severity=Finding.Severity.WARNING)),
+        )
+        .order_by("-number")
     )
+    labels = status_labels(versions, disclosure.current_version_id)
+    for version in versions:
+        version.status_label = labels[version.pk]
     return render(
         request,
         "work/disclosure.html",
         {
             "disclosure": disclosure,
-            "versions": versions.order_by("-number"),
+            "versions": versions,
             "actions": access.actions_available(user=request.user, disclosure=disclosure),
             "upload_form": UploadForm(),
+            "upload_limit": settings.WORKBOOK_MAX_UPLOAD_BYTES,
             "date_form": ApprovalDateForm(initial={"approval_date": disclosure.approval_date}),
             "has_published": disclosure.has_published(),
             "discarded": all_versions.filter(status=Status.DISCARDED).count(),
@@ -146,62 +178,10 @@ def approval_date(request, pk: int):
 @login_required
 def version_detail(request, pk: int):
     version = _version(request, pk, Action.VIEW)
-    disclosure = version.disclosure
-    dataset = version_dataset(version)
-    previous = previous_version(version)
-    visible = Version.objects.visible_to(access.scope_of(request.user))
-    previous = previous if previous and visible.filter(pk=previous.pk).exists() else None
-    last_year = last_year_published(disclosure)
-    sheets = sheet_readings(version)
-    findings = list(version.findings.order_by("severity", "id"))  # listed below, and counted here
-    return render(
-        request,
-        "work/version.html",
-        {
-            "sheets": sheets,
-            "read_count": sum(1 for s in sheets if s.status == ReadStatus.READ),
-            "needs_mapping": any(s.status in ReadStatus.NEEDS_CHOICE for s in sheets)
-            or any(f.code == "table.missing" for f in findings),
-            "error_count": sum(f.severity == Finding.Severity.ERROR for f in findings),
-            "warning_count": sum(f.severity == Finding.Severity.WARNING for f in findings),
-            "version": version,
-            "disclosure": disclosure,
-            "tables": render_dataset(dataset),
-            "findings": findings,
-            "comments": version.comments.select_related("author"),
-            "changes_previous": dataset_changes(version_dataset(previous), dataset) if previous else None,
-            "previous": previous,
-            "changes_last_year": dataset_changes(version_dataset(last_year), dataset) if last_year else None,
-            "last_year": last_year,
-            "actions": access.actions_available(user=request.user, version=version),
-            "needs_correction_note": disclosure.has_published(),
-            "return_form": ReturnForm(),
-            "comment_form": CommentForm(),
-            "publish_form": PublishForm(),
-            "files_failed": version.status == Status.PUBLISHING and version.files_attempts >= publication.MAX_ATTEMPTS
-            and bool(version.files_error),
-            "quality": Score.from_data(version.quality) if version.quality else None,  # stored by services.quality
-        },
-    )
+    return render(request, "work/version.html", version_context(request, version, typed(request, version.pk)))
 
 
-def transition_view(action: Action, perform):
-    """A POST view that applies `perform(request, version)` and reports its message."""
-
-    @login_required
-    @require_POST
-    def view(request, pk: int) -> HttpResponse:
-        version = _version(request, pk, action)
-        try:
-            message = perform(request, version)
-        except workflow.TransitionRefused as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(request, message)
-        return redirect("work:version", pk=version.pk)
-
-    view.__name__ = perform.__name__
-    return view
+# -- the accountant's actions on a version ------------------------------------------------------
 
 
 def _submit(request, version):
@@ -209,50 +189,7 @@ def _submit(request, version):
     return "已提交审核。"
 
 
-def _return(request, version):
-    workflow.version_return(version=version, actor=actor(request), reason=request.POST.get("reason", ""))
-    return "已退回填报人。"
-
-
-def _approve(request, version):
-    workflow.version_approve(version=version, actor=actor(request))
-    return "已审核通过，可以公开。"
-
-
-def _publish(request, version):
-    form = PublishForm(request.POST)
-    if not form.is_valid():
-        raise workflow.TransitionRefused("定时公开时间格式不正确。")
-    version = workflow.version_publish(version=version, actor=actor(request), at=form.cleaned_data["at"])
-    if version.status == Status.PUBLISHED:
-        return "已公开。"
-    if version.status == Status.PUBLISHING:
-        return "已决定公开，正在生成 PDF 和下载文件；生成后自动公开，本页会显示进度。"
-    return f"将于 {timezone.localtime(version.publish_at):%Y-%m-%d %H:%M} 公开。"
-
-
-def _regenerate(request, version):
-    try:
-        publication.version_files_retry(version=version, actor=actor(request))
-    except publication.FilesRefused as refused:
-        raise workflow.TransitionRefused(str(refused)) from None
-    return "已重新开始生成公开文件。"
-
-
-def _comment(request, version):
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        raise workflow.TransitionRefused("意见不能为空。")
-    workflow.comment_add(version=version, actor=actor(request), **form.cleaned_data)
-    return "意见已保存。"
-
-
-submit = transition_view(Action.SUBMIT, _submit)
-return_version = transition_view(Action.RETURN, _return)
-approve = transition_view(Action.APPROVE, _approve)
-publish = transition_view(Action.PUBLISH, _publish)
-regenerate = transition_view(Action.REGENERATE, _regenerate)
-comment = transition_view(Action.COMMENT, _comment)
+submit = transition_view(Action.SUBMIT, _submit, keep=("correction_note",))
 
 
 @login_required
@@ -266,7 +203,25 @@ def explain(request, pk: int):
         workflow.warning_explain(finding=finding, actor=actor(request), text=request.POST.get("explanation", ""))
     except workflow.TransitionRefused as refused:
         messages.error(request, str(refused))
+        if request.POST.get("explanation", "").strip():
+            request.session[TYPED.format(pk=finding.version_id)] = {f"explanation-{finding.pk}": request.POST["explanation"]}
     return redirect(f"/work/versions/{finding.version_id}/#finding-{finding.pk}")
+
+
+def _explain_all(request, version):
+    form = ExplainAllForm(request.POST)
+    if not form.is_valid():
+        raise workflow.TransitionRefused(workflow.EXPLANATION_EMPTY)
+    count = workflow.findings_explain(
+        version=version, actor=actor(request), text=form.cleaned_data["explanation"], replace=form.cleaned_data["replace"]
+    )
+    return f"已为 {count} 条尾差提示填写说明。"
+
+
+explain_all = transition_view(Action.EXPLAIN, _explain_all, keep=("explanation",))
+
+
+# -- downloads, notices, the session ------------------------------------------------------------
 
 
 @login_required
@@ -286,21 +241,18 @@ def draft_pdf(request, pk: int):
 
 
 @login_required
-def audit_log(request):
-    scope = access.scope_of(request.user)
-    if not scope.reads_audit_log:
-        raise PermissionDenied
-    entries = AuditEntry.objects.visible_to(scope)
-    disclosure = request.GET.get("disclosure")
-    if disclosure and disclosure.isdigit():
-        entries = entries.filter(disclosure_id=int(disclosure))
-    return render(request, "work/audit.html", {"entries": entries[:500]})
-
-
-@login_required
 def notifications(request):
     items = request.user.notifications.select_related("version__disclosure__department", "version__disclosure__year")
     if request.method == "POST":
         items.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("work:notifications")
     return render(request, "work/notifications.html", {"items": items[:200]})
+
+
+@never_cache
+def ping(request):
+    """「继续使用」: a request that keeps the session alive (SESSION_SAVE_EVERY_REQUEST) and says
+    how long it now lasts; 401 once it has ended."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    return JsonResponse({"signed_in": True, "seconds": request.session.get_expiry_age()})

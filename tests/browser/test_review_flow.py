@@ -25,11 +25,14 @@ def _upload_and_submit(page, live_server, disclosure, correction_note=""):
     # the text part stated (its own browser-free tests: tests/narrative/test_requirements.py)
     state_the_rest(disclosure.versions.order_by("-number").first())
     page.reload()
-    # every 尾差 warning needs the accountant's explanation before submitting
-    while page.locator("#findings input[name=explanation][value='']").count():
-        row = page.locator("#findings input[name=explanation][value='']").first
-        row.fill("万元换算产生的尾差")
-        row.locator("xpath=..").locator("button").click()
+    # the 尾差 warnings answered at once, the others one by one (a re-upload keeps them all)
+    if page.locator("#warning-list tr.unexplained").count() and page.locator("#explain-all-button").count():
+        page.fill("#id_explanation", "万元换算产生的尾差")
+        page.click("#explain-all-button")
+    while page.locator("#warning-list tr.unexplained").count():
+        row = page.locator("#warning-list tr.unexplained").first
+        row.locator("textarea").fill("原表如此印制，已核对。")
+        row.locator("button").click()
         page.wait_for_load_state()
     if correction_note:
         page.fill("#correction_note", correction_note)
@@ -51,18 +54,17 @@ def test_review_flow(browser, live_server, seed_disclosure, django_user_model, s
 
     review = login(browser, live_server, "shenhe")
     review.click(f"#queue a[href='/work/versions/{first.pk}/']")
-    review.select_option("#id_table", "expense")
-    review.fill("#id_row", "2080501")
-    review.fill("#id_text", "行政单位离退休的基本支出请核对")
-    review.click("text=添加意见")
-    assert "〔expense 第 2080501 行〕" in review.inner_text("#comments")
-    review.fill("#id_reason", "请核对表03 2080501 行后重新提交")
+    review.click("#table-expense tr[data-rows='2080505'] a.row-comment-link")
+    review.fill("#id_text", "缴费支出请核对")
+    review.click("#comment-button")
+    assert "〔公开03表「支出决算表」 2080505 机关事业单位基本养老保险缴费支出〕" in review.inner_text("#comments")
+    review.fill("#id_reason", "请核对表03 2080505 行后重新提交")
     review.click("#return-button")
     assert review.inner_text("#version-status") == "退回"
     screenshot(review, "flow-2-returned")
 
     desk.goto(f"{live_server.url}/work/notifications/")
-    assert "被退回：请核对表03 2080501 行后重新提交" in desk.inner_text("#notifications")
+    assert "被退回：请核对表03 2080505 行后重新提交" in desk.inner_text("#notifications")
     _upload_and_submit(desk, live_server, disclosure)
     second = Version.objects.get(disclosure=disclosure, number=2)
     assert "数据没有变化" in desk.inner_text("#changes-previous")

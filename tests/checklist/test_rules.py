@@ -263,10 +263,10 @@ CASES = [
            lambda: _profile(seed_snapshot("000"), organisation="本部门决算由本级及所属单位决算汇总而成。")),
     # 8. 附件: non-numbers
     fails("rule.evaluation_number", "the seed's NaN 偏差度", lambda: seed_snapshot("000"),
-          "第五部分 附件 项目支出绩效自评表「城乡医疗救助（新财预【2022】342号）」「不适用1」行的「偏差度」", "工作表「附件6」单元格 C18", "「NaN」"),
+          "第五部分 附件 项目支出绩效自评表「城乡医疗救助（新财预【2022】342号）」「不适用1」行的「偏差度」", "工作表「附件6」单元格 G18", "「NaN」"),
     fails("rule.evaluation_number", "∞ as a fund's 执行数",
           lambda: _fund(no_nan(seed_snapshot("000")), executed=D("Infinity")),
-          "第五部分 附件 项目支出绩效自评表「综合业务费」「年度资金总额」行的「全年执行数」", "工作表「附件1」单元格 C5", "「Infinity」"),
+          "第五部分 附件 项目支出绩效自评表「综合业务费」「年度资金总额」行的「全年执行数」", "工作表「附件1」单元格 I5", "「Infinity」"),
     fails("rule.evaluation_number", "#DIV/0! as an indicator's 实际完成值",
           lambda: _indicator(no_nan(seed_snapshot("000")), actual="#DIV/0!"), "「实际完成值」", "「#DIV/0!」"),
     passes("rule.evaluation_number", "numbers and percentages", lambda: no_nan(seed_snapshot("000"))),

@@ -48,8 +48,8 @@ NAMES = [
 TOTALS = ["95.42", "98", "90.57", "91.75", "94.99", "95.2", "93.9", "97.01", "100", "99.35", "94.8", "99.16", "96.4", "94.2"]
 # What does not recompute in the seed, as (code, 表, row, cell, expected, found):
 SEED_FINDINGS = {
-    # 部门整体: 分值 10 × 执行率 91.05% = 9.11, printed 10
-    ("performance.score", "新乡市凤泉区医疗保障局", "部门预算总额", "B4", "9.11", "10"),
+    # 部门整体: 分值 10 × 执行率 91.05% = 9.11, printed 10 (in H4: a row's finding points at its 得分)
+    ("performance.score", "新乡市凤泉区医疗保障局", "部门预算总额", "H4", "9.11", "10"),
     # prints three 资金管理情况 rows (no 预算绩效管理情况): 4.99 + 15 + 70 and 10 + 15 + 70
     ("performance.total", "2022年医疗服务与保障能力提升补助资金", "总分", "", "89.99", "94.99"),
     ("performance.total_weight", "2022年医疗服务与保障能力提升补助资金", "总分", "", "95", "100"),
@@ -167,7 +167,7 @@ def test_the_seed_evaluations_are_stored_as_printed(seed000):
 
     fund = evaluations[0].funds.get(label="年度资金总额")
     assert (fund.initial_budget, fund.full_budget, fund.executed, fund.weight, fund.rate, fund.score, fund.cell) == (
-        Decimal("5.00"), Decimal("5.00"), Decimal("2.71"), Decimal("10.00"), Decimal("54.20"), Decimal("5.42"), "C5"
+        Decimal("5.00"), Decimal("5.00"), Decimal("2.71"), Decimal("10.00"), Decimal("54.20"), Decimal("5.42"), "I5"
     )
     assert evaluations[0].funds.get(label="财政拨款").weight is None  # printed "-"
     row = evaluations[3].indicators.get(level3="全区行政、事业单位职工人数")
@@ -207,7 +207,7 @@ def test_the_recomputed_scores_match_or_are_findings(seed000):
     assert score.severity == Finding.Severity.WARNING
     assert (score.sheet, score.column, score.rule) == ("附件2", "得分", "资金得分 = 分值 × 执行率")
     assert score.message == (
-        "部门整体支出绩效自评表「新乡市凤泉区医疗保障局」「部门预算总额」行的得分（单元格 B4）："
+        "部门整体支出绩效自评表「新乡市凤泉区医疗保障局」「部门预算总额」行的得分（单元格 H4）："
         "应为 9.11（分值 10 × 执行率 91.05%），表中为 10。"
     )
     assert version.findings.get(code="performance.total").message == (
@@ -231,10 +231,10 @@ def test_a_wrong_rate_is_a_finding(seed000):
     assert post(login(accountant), disclosure, workbook).status_code == 302
     version = disclosure.versions.get()
     assert performance_findings(version) == SEED_FINDINGS | {
-        ("performance.rate", "综合业务费", "财政拨款", "C6", "54.20%", "45.80%")
+        ("performance.rate", "综合业务费", "财政拨款", "I6", "54.20%", "45.80%")
     }
     assert version.findings.get(code="performance.rate").message == (
-        "项目支出绩效自评表「综合业务费」「财政拨款」行的执行率（单元格 C6）：应为 54.20%"
+        "项目支出绩效自评表「综合业务费」「财政拨款」行的执行率（单元格 I6）：应为 54.20%"
         "（全年执行数 2.71 ÷ 全年预算数 5.00 × 100%），表中为 45.80%，相差 8.4 个百分点。"
     )
 
@@ -247,7 +247,7 @@ def test_a_score_above_its_weight_is_a_finding(seed000):
     post(login(accountant), disclosure, workbook)
     version = disclosure.versions.get()
     assert performance_findings(version) - SEED_FINDINGS == {
-        ("performance.over_weight", "公补医疗费", "全区行政、事业单位职工人数", "C19", "5", "5.75"),
+        ("performance.over_weight", "公补医疗费", "全区行政、事业单位职工人数", "G19", "5", "5.75"),
         ("performance.total", "公补医疗费", "总分", "", "96.75", "91.75"),
     }
 
@@ -321,7 +321,7 @@ def test_evaluations_one_under_another_on_one_sheet_read_alike():
     assert not problems
     assert [e.name for e in together] == ["综合业务费", "公补医疗费"]
     assert together[0] == alone[0]
-    assert together[1].funds[0].cell == f"B{len(first) + 1 + 5}"  # cells of the whole sheet
+    assert together[1].funds[0].cell == f"H{len(first) + 1 + 5}"  # cells of the whole sheet (the row's 得分)
     assert [replace(row, cell="") for row in together[1].indicators] == [replace(row, cell="") for row in alone[1].indicators]
 
 

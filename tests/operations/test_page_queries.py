@@ -18,10 +18,16 @@ from tests.workflow.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
-# As measured on main before the snapshot (267144e), cache cleared before each page.
+# As measured on main before the snapshot (267144e), cache cleared before each page; signed-in
+# pages also renew the session (idle timeout: savepoint, update, release = 3).
+RENEWAL = 3
 PUBLISHED_PAGE = 15  # anonymous: the disclosure, its version, figures, 概况, 附件, glossary, last year
-VERSION_PAGE = 17  # the accountant's version page: findings, reading, comments, changes
-DRAFT_PAGE = 17  # its 文字部分 page: 概况, facts, the drafted 情况说明 with what is written
+# the accountant's version page: findings, reading, comments, and the comparison with the
+# published version, which reads that version's snapshot once (11) for its text, facts and
+# 绩效自评表 (issue 20), and the versions compared, their layout, the public check, the
+# comment authors and the explanations carried forward (6)
+VERSION_PAGE = 17 + 11 + 6 + RENEWAL
+DRAFT_PAGE = 17 + RENEWAL  # its 文字部分 page: 概况, facts, the drafted 情况说明 with what is written
 
 
 def _count(client: Client, path: str) -> int:

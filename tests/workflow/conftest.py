@@ -83,3 +83,34 @@ def template_upload():
         return SimpleUploadedFile("upload.xlsx", disclosure_template(disclosure))
 
     return make
+
+
+@dataclass
+class Seed:
+    """Seed 000 (新乡市凤泉区医疗保障局, 21 尾差 warnings and three 绩效自评表 warnings) with its people."""
+
+    disclosure: Disclosure
+    accountant: object
+    reviewer: object
+
+    def upload(self, data: bytes | None = None, filename: str = "seed_000.xlsx") -> Version:
+        """The workbook (the corrected seed by default) uploaded by the accountant, as the next version."""
+        from accounts_app.services import workflow
+        from tests.conftest import corrected_seed_bytes
+
+        data = corrected_seed_bytes("000") if data is None else data
+        outcome = workflow.version_upload(
+            disclosure=self.disclosure, data=data, filename=filename, actor=workflow.Actor(self.accountant)
+        )
+        assert outcome.accepted
+        return outcome.version
+
+
+@pytest.fixture
+def seed000(seed_disclosure) -> Seed:
+    disclosure = seed_disclosure("000")
+    return Seed(
+        disclosure,
+        make_user("kuaiji", "accountant", department=disclosure.department),
+        make_user("shenhe", "reviewer", region=disclosure.department.region),
+    )

@@ -88,3 +88,26 @@ def test_accountants_get_no_deadline_board(client, board, world):
     client.force_login(world.users["accountant_a"])
     html = client.get("/work/").content.decode()
     assert "data-count" not in html
+
+
+def test_a_correction_under_review_counts_as_under_review(client, world):
+    """A disclosure published on time whose correction is in review: 审核中 on the board (its
+    urgency still that of its first publication), until the correction is public."""
+    today = timezone.localdate()
+    world.a.approval_date = today - timedelta(days=30)
+    world.a.save()
+    make_version(world.a, S.PUBLISHED, published_at=_at(today - timedelta(days=20)))
+    correction = make_version(world.a, S.SUBMITTED)
+    client.force_login(world.users["reviewer_1"])
+    for status in (S.SUBMITTED, S.APPROVED, S.PUBLISHING):  # models.disclosure.UNDER_REVIEW
+        Version.objects.filter(pk=correction.pk).update(status=status)
+        [row] = deadline_rows(world.a.__class__.objects.filter(pk=world.a.pk))
+        assert (row.stage, row.urgency, row.correcting, row.stage_label) == ("under_review", "published_on_time", True, "更正审核中")
+        html = client.get("/work/").content.decode()
+        assert dict(re.findall(r'data-count="(\w+)">(\d+)<', html))["under_review"] == "1", status
+        line = html[html.index(f'data-disclosure="{world.a.pk}"') :]
+        line = line[: line.index("</tr>")]
+        assert "更正审核中（首次公开" in line and "<td></td>" in line  # no days left once published
+    Version.objects.filter(pk=correction.pk).update(status=S.PUBLISHED)
+    [row] = deadline_rows(world.a.__class__.objects.filter(pk=world.a.pk))
+    assert (row.stage, row.correcting, row.stage_label) == ("published", False, "已公开")
