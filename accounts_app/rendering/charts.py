@@ -12,7 +12,10 @@ from ..dataset import Dataset
 from ..numbers import money, share
 from ..specs.key_figures import BY_KEY, CLASSES_WITH, EXPENSE_PARTS, INCOME_SOURCES_ABOVE, KEY_LABELS, TOTALS
 
-PALETTE = ("#9b1c1c", "#0b4f8a", "#c98a00", "#2f7d4f", "#6b3fa0", "#00838f", "#7a5c3e", "#52606d", "#d9480f", "#5c940d")
+# Every colour at least 3:1 against the white the charts stand on (WCAG 2.1 1.4.11; the ratios in
+# docs/accessibility.md, checked by tests/browser/test_accessibility.py); the page draws white
+# lines between a donut's sectors (static/css/portal.css), so no colour meets another.
+PALETTE = ("#9b1c1c", "#0b4f8a", "#a86f00", "#2f7d4f", "#6b3fa0", "#00838f", "#7a5c3e", "#52606d", "#d9480f", "#5c940d")
 FONT = 'font-family="Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"'
 
 

@@ -35,6 +35,7 @@ def test_it_loads_nothing_from_another_site_and_runs_no_inline_script():
     assert sources and all(source.startswith("/") and not source.startswith("//") for source in sources), sources
     scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S)
     assert [attrs for attrs, _ in scripts] == [
+        ' src="/static/js/textsize.js"',  # every page's text-size switch (templates/base.html)
         ' src="/static/vendor/swagger-ui/swagger-ui-bundle.js"',
         ' src="/static/js/api-docs.js"',
     ]

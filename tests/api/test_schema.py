@@ -124,7 +124,9 @@ def _free_port() -> int:
 
 
 def _get(port: int, target: str) -> tuple[int, str, bytes]:
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+    # The worker may still be starting Django when the port first answers (its arbiter binds
+    # first): the request waits in the queue, up to this long on a busy machine.
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
         s.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
         data = b""
         while chunk := s.recv(65536):

@@ -29,6 +29,15 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _close_pages(browser):
+    """Close each test's pages while its live server still answers (their open connections
+    otherwise end during a later test)."""
+    yield
+    for context in browser.contexts:
+        context.close()
+
+
 @pytest.fixture
 def screenshot():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -44,11 +53,15 @@ PASSWORD = "browser-pw-1"  # the password the browser tests give the users they 
 
 def login(browser, live_server, username):
     """A new page in a new context, signed in as `username` (password PASSWORD) at /work/."""
-    context = browser.new_context(locale="zh-CN")
-    page = context.new_page()
+    page = browser.new_context(locale="zh-CN").new_page()
     page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, username, PASSWORD)
     page.wait_for_url(f"{live_server.url}/work/")
     return page
+
+
+def sign_in(page, username, password):
+    """Fill and send the login form the page shows."""
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")

@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 
 from accounts_app.models import Department, Membership
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NEW_PASSWORD = "Fengquan-jy-2026"
@@ -79,9 +79,7 @@ def test_an_administrator_adds_a_department_and_its_accountant_starts_work(
     desk.click("#password-submit")
     assert "您的登录密码已设置" in desk.inner_text("#password-done")
     desk.click("#password-login")
-    desk.fill("#id_username", "sf-jiaoyu")
-    desk.fill("#id_password", NEW_PASSWORD)
-    desk.click("button[type=submit]")
+    sign_in(desk, "sf-jiaoyu", NEW_PASSWORD)
     desk.wait_for_url(f"{live_server.url}/work/")
     assert "新乡市示范区教育局" in desk.inner_text("#disclosures")
     screenshot(desk, "admin-5-workspace")

@@ -11,18 +11,11 @@ import pytest
 from django.core import mail
 
 from accounts_app.models import Membership
-from tests.browser.conftest import PASSWORD, login
+from tests.browser.conftest import PASSWORD, login, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _close_pages(browser):
-    """Close this test's pages while its live server still answers (their open connections
-    otherwise end during a later test)."""
-    yield
-    for context in browser.contexts:
-        context.close()
 NEW_PASSWORD = "Qx7-jue-suan-2026"
 
 
@@ -32,13 +25,6 @@ def accountant(seed_disclosure, django_user_model):
     user = django_user_model.objects.create_user("kuaiji", password=PASSWORD, email="kuaiji@example.gov.cn")
     Membership.objects.create(user=user, role="accountant", department=disclosure.department)
     return user
-
-
-def _sign_in(page, live_server, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "kuaiji")
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
 
 
 def test_change_the_password_from_the_header(browser, live_server, accountant, screenshot):
@@ -57,7 +43,8 @@ def test_change_the_password_from_the_header(browser, live_server, accountant, s
     assert "新密码已生效" in page.inner_text("#password-changed")
     page.click("text=退出（kuaiji）")
 
-    _sign_in(page, live_server, NEW_PASSWORD)
+    page.goto(f"{live_server.url}/accounts/login/")
+    sign_in(page, "kuaiji", NEW_PASSWORD)
     page.wait_for_url(f"{live_server.url}/work/")
 
 
@@ -78,9 +65,7 @@ def test_reset_a_forgotten_password_by_email(browser, live_server, accountant, s
     page.click("#password-set-form button[type=submit]")
     assert "新密码已生效" in page.inner_text("#password-reset-complete")
     page.click("#password-reset-complete a")
-    page.fill("#id_username", "kuaiji")
-    page.fill("#id_password", NEW_PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, "kuaiji", NEW_PASSWORD)
     page.wait_for_url(f"{live_server.url}/work/")
 
 

@@ -21,13 +21,6 @@ from tests.statements import state_the_rest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _close_pages(browser):
-    """Close this test's pages while its live server still answers (their open connections
-    otherwise end during a later test)."""
-    yield
-    for context in browser.contexts:
-        context.close()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOTE = "更正公开03表 210 卫生健康支出的本年支出合计（原为 364.69 万元）。"
 

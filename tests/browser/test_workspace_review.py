@@ -22,14 +22,6 @@ NOTE = "更正机关运行经费：原填 70.00 万元，应为 76.23 万元。"
 ROW = "2080505 机关事业单位基本养老保险缴费支出"
 
 
-@pytest.fixture(autouse=True)
-def _close_pages(browser):
-    """Close this test's pages while its live server still answers."""
-    yield
-    for context in browser.contexts:
-        context.close()
-
-
 def _ready(disclosure, accountant, *, operating_cost: str, note: str = ""):
     """The corrected seed uploaded, stated, explained (one entry for the 尾差) and submitted."""
     actor = workflow.Actor(accountant)
