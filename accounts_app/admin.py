@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from . import access, admin_layouts, admin_onboarding
+from . import access, admin_layouts, admin_onboarding, admin_pdf_history
 from .forms import WorkbookUploadForm
 from .models import (
     AuditEntry,
@@ -310,13 +310,21 @@ class VersionTableInline(ReadOnlyInline):
 
 @admin.register(Version)
 class VersionAdmin(Scoped, ReadOnlyAdmin):
-    list_display = ("__str__", "status", "created_at", "created_by", "source_name")
-    list_filter = ("status", "disclosure__year", only_related("disclosure__department__region"))
+    list_display = ("__str__", "status", "origin", "created_at", "created_by", "source_name")
+    list_filter = ("status", "origin", "disclosure__year", only_related("disclosure__department__region"))
     search_fields = ("disclosure__department__name", "disclosure__unit__name", "source_name")
     list_select_related = ("disclosure__department", "disclosure__unit", "disclosure__year", "created_by")
-    fields = ("disclosure", "number", "status", "table_set", "created_at", "created_by", "source_name", "source_sha256", "source_size")
+    fields = (
+        "disclosure", "number", "status", "origin", "original_published_on", "table_set", "created_at", "created_by",
+        "source_name", "source_sha256", "source_size",
+    )
     readonly_fields = fields
     inlines = [VersionTableInline, FindingInline]  # of a version in scope
+    change_list_template = "admin/accounts_app/version/change_list.html"
+
+    def get_urls(self):
+        # 导入已公开的 PDF (one file, for 管理员): admin_pdf_history
+        return admin_pdf_history.urls(self) + super().get_urls()
 
 
 @admin.register(Membership)

@@ -25,6 +25,17 @@ MESSAGES: dict[str, str] = {
     "file.sheet_name_too_long": "第 {position} 个工作表的名称过长（{length} 个字符，上限为 {limit} 个）：「{excerpt}…」。请缩短工作表名称后再上传。",
     "file.too_many_merged": "工作表「{sheet}」中有 {count} 个合并单元格区域，超过 {limit} 个的上限，不像一张决算公开表，已拒绝。",
     "file.no_tables": "工作簿中没有找到任何公开表。公开表按标题识别，例如{examples}。",
+    # A published PDF (importing.pdf_bounds, importing.pdf_reader)
+    "pdf.not_pdf": "文件不是 PDF。请选择部门已公开的决算 PDF 文件。",
+    "pdf.corrupt": "PDF 文件已损坏或不完整，无法读取。",
+    "pdf.encrypted": "PDF 文件已加密（设有打开密码或权限密码），无法读取其中的文字和表格，已拒绝。请提供未加密的 PDF。",
+    "pdf.filter": "PDF 使用了 Word、WPS 和决算软件都不使用的压缩方式（LZW 或行程编码），已拒绝。请重新导出 PDF 后再导入。",
+    "pdf.bomb": "PDF 中的数据解压后过大（{what}超过 {limit}），疑似压缩炸弹，已拒绝。",
+    "pdf.too_many_pages": "PDF 有 {count} 页，超过 {limit} 页的上限，不像一份决算公开文件，已拒绝。",
+    "pdf.too_dense": "PDF 第 {page} 页有 {count} 个{what}，超过 {limit} 个的上限，不像决算公开文件的一页，已拒绝。",
+    "pdf.too_slow": "读取 PDF 超过 {limit} 秒，已停止。",
+    "pdf.scanned": "PDF 没有文字层（是扫描的图像），无法读取其中的表格和文字，已拒绝。本平台不识别扫描件（OCR），请提供由 Word、WPS 或决算软件导出的 PDF。",
+    "pdf.no_tables": "PDF 中没有找到任何公开表，不像一份部门决算或单位决算，已拒绝。公开表按标题和表格线识别，例如{examples}。",
     # Sheets and tables
     "sheet.ignored": "{reason}",
     "sheet.unsure": "{reason}",

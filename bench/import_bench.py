@@ -39,37 +39,17 @@ disclosures instead.
 from __future__ import annotations
 
 import argparse
-import atexit
 import gc
 import io
 import json
-import os
-import shutil
 import statistics
 import sys
-import tempfile
-import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-if "DATABASE_URL" not in os.environ:
-    _scratch = tempfile.mkdtemp(prefix="import-bench-")
-    atexit.register(shutil.rmtree, _scratch, ignore_errors=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{_scratch}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings_test")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-
-# As in production: DEBUG=1 (make bench) would log every query of the import in memory.
-settings.DEBUG = False
+from inprocess import ROOT, timed  # sets up Django
 
 import openpyxl  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -165,21 +145,6 @@ def importer(case: Case) -> Callable[[], None]:
             assert not wrong, f"{case.name}: untitled sheets read otherwise than expected: {wrong}"
 
     return run
-
-
-def timed(functions: list[Callable[[], None]], repeat: int) -> list[list[float]]:
-    """Wall times of `repeat` rounds of each, after one warm-up each; the order rotates."""
-    for function in functions:
-        function()
-    times: list[list[float]] = [[] for _ in functions]
-    for round_ in range(repeat):
-        shift = round_ % len(functions)
-        for index in [*range(shift, len(functions)), *range(shift)]:
-            gc.collect()
-            start = time.perf_counter()
-            functions[index]()
-            times[index].append(time.perf_counter() - start)
-    return times
 
 
 def peak_memory(function: Callable[[], None]) -> int:

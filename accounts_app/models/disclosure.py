@@ -124,7 +124,8 @@ class Disclosure(models.Model):
 
 
 def upload_path(version: "Version", filename: str) -> str:
-    return f"uploads/{version.disclosure.year.year}/{version.disclosure_id}/v{version.number}-{version.source_sha256[:12]}.xlsx"
+    suffix = ".pdf" if version.origin == Version.Origin.PUBLISHED_PDF else ".xlsx"
+    return f"uploads/{version.disclosure.year.year}/{version.disclosure_id}/v{version.number}-{version.source_sha256[:12]}{suffix}"
 
 
 def pdf_path(version: "Version", filename: str) -> str:
@@ -142,6 +143,12 @@ class Version(models.Model):
         PUBLISHING = "publishing", "公开中（生成文件）"
         PUBLISHED = "published", "已公开"
         DISCARDED = "discarded", "已作废"
+
+    class Origin(models.TextChoices):
+        UPLOAD = "upload", "上传工作簿"
+        # A version published before the portal, read from its PDF (services.pdf_history):
+        # published from the start, never edited; a later correction is a new version.
+        PUBLISHED_PDF = "published_pdf", "根据已公开 PDF 导入"
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="versions", verbose_name="决算公开")
     number = models.PositiveIntegerField("版本号")
@@ -191,6 +198,15 @@ class Version(models.Model):
         "公开质量", null=True, blank=True, editable=False,
         help_text="完整性、细化程度、及时性、一致性、公开方式五个维度的得分和依据（services.quality 计算并写入）。",
     )
+    origin = models.CharField("来源", max_length=20, choices=Origin.choices, default=Origin.UPLOAD, editable=False)
+    original_published_on = models.DateField(
+        "原公开日期", null=True, blank=True, editable=False,
+        help_text="根据已公开 PDF 导入的版本：部门当年公开该 PDF 的日期，由导入人填写；公开时间即取此日期。",
+    )
+    published_parts = models.JSONField(
+        "已公开文本（按部分）", null=True, blank=True, editable=False,
+        help_text="根据已公开 PDF 导入的版本：PDF 的文字按第一至第五部分拆分，原样保存。",
+    )
     files_done = models.PositiveSmallIntegerField("已生成文件数", default=0, editable=False)
     files_total = models.PositiveSmallIntegerField("应生成文件数", default=0, editable=False)
     files_attempts = models.PositiveSmallIntegerField("文件生成尝试次数", default=0, editable=False)
@@ -209,6 +225,12 @@ class Version(models.Model):
                 condition=models.Q(status__in=["submitted", "approved", "publishing"]),
                 name="version_one_under_review",
                 violation_error_message="同一决算公开同时只能有一个版本在审核中。",
+            ),
+            models.UniqueConstraint(
+                fields=["source_sha256"],
+                condition=models.Q(origin="published_pdf"),
+                name="version_pdf_imported_once",
+                violation_error_message="这份 PDF 已经导入过。",
             ),
         ]
 

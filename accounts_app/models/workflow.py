@@ -94,6 +94,7 @@ class AuditEntry(models.Model):
         DEADLINE = "deadline", "登记批复日期"
         MAP = "map", "指定工作表"
         DISCARD = "discard", "作废草稿"
+        IMPORT_PDF = "import_pdf", "导入已公开 PDF"
 
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

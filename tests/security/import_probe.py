@@ -86,7 +86,8 @@ def upload(path: Path) -> str:
     return "read: " + ",".join(sorted({p.code for p in result.problems + findings}))
 
 
-def measure(path: Path) -> dict:
+def measure(path: Path, work=None) -> dict:
+    """`work(path)` (default: upload) in a child process, timed and measured."""
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     read_end, write_end = os.pipe()
     started = time.perf_counter()
@@ -94,7 +95,7 @@ def measure(path: Path) -> dict:
     if pid == 0:  # the child: one upload, its outcome down the pipe
         os.close(read_end)
         try:
-            result = upload(path)
+            result = (work or upload)(path)
         except BaseException as error:  # noqa: BLE001 - reported to the parent as a failure
             result = f"crash: {type(error).__name__}: {error}"
         os.write(write_end, result.encode()[:4000])

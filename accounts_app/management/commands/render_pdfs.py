@@ -14,7 +14,8 @@ class Command(BaseCommand):
         group.add_argument("--all", action="store_true", help="全部已公开的版本")
 
     def handle(self, *args, disclosure=None, year=None, all=False, **options):
-        versions = Version.objects.filter(status=Version.Status.PUBLISHED).select_related(
+        # a version imported from its published PDF keeps that PDF: it is never re-rendered
+        versions = Version.objects.filter(status=Version.Status.PUBLISHED, origin=Version.Origin.UPLOAD).select_related(
             "disclosure__department__region", "disclosure__unit", "disclosure__year"
         )
         if disclosure:
