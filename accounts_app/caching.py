@@ -5,8 +5,8 @@ What the public sees changes in two ways only:
 
 - a publication completes (services.publication `_finish`): a disclosure gets a new current
   version, and every list that shows it changes. The *stamp* says which publications are
-  public: the number of published versions and the newest one's id (one aggregate query),
-  cached for POINTER_SECONDS. Completing a publication deletes it (`forget_current`, on
+  public: the newest published version's id and the newest ListingCount row's id (`_stamp_of`:
+  two index lookups, whatever the data), cached for POINTER_SECONDS. Completing a publication deletes it (`forget_current`, on
   commit): the publishing process, and with a shared cache (REDIS_URL) every web process,
   reads the new stamp at once; with per-process memory caches the other processes read it
   within POINTER_SECONDS. Nothing is therefore shown stale longer than that.
@@ -42,11 +42,14 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.exceptions import MiddlewareNotUsed
-from django.db.models import Count, Max, Q
+from django.db import connections, router
+from django.db.models import Max
 from django.http import FileResponse, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 
-from .models import AuditEntry, Disclosure, Version
+from portal import replicas
+
+from .models import AuditEntry, Disclosure, ListingCount, Version
 
 CACHE_SECONDS = 24 * 3600
 POINTER_SECONDS = 5  # how long another process may read an old stamp
@@ -66,21 +69,39 @@ GENERATION_KEY = "public:generation"
 
 
 def stamp() -> str:
-    """The publications that are public: "<published versions>-<newest one's id>", read from
-    the database once per POINTER_SECONDS (versions are never deleted, and a published one
-    stays published, so every completed publication changes it)."""
+    """The publications that are public (`_stamp_of`), read from the database once per
+    POINTER_SECONDS; on a replica, from the replica every time (`_stamp_and_generation`)."""
+    if not replicas.on_primary():
+        return _stamp_of()[0]
     found = cache.get(STAMP_KEY)
     if found is None:
-        found = _stamp_of(Version.objects.published().aggregate(**STAMP))
+        found = _stamp_of()[0]
         cache.set(STAMP_KEY, found, POINTER_SECONDS)
     return found
 
 
-STAMP = {"count": Count("pk"), "newest": Max("pk")}  # of the published versions
+def _stamp_of(disclosure: int | None = None) -> tuple[str, int | None]:
+    """("<newest published version>-<newest ListingCount row>", the current version of
+    `disclosure`), in one query on the database the request reads, each part one index
+    lookup (migration 0019's partial index of the published versions; primary keys).
 
-
-def _stamp_of(found: dict) -> str:
-    return f"{found['count']}-{found['newest'] or 0}"
+    Both parts are needed. Publications complete out of id order (the worker stores each
+    version's files in its own time): a version published after a higher id does not move the
+    first; it was counted by a count(*) of all published versions, a full scan at 100,000.
+    What it changes for the public is a disclosure's current version, and every such change
+    rewrites the ListingCount rows of its year, region and kind (services.listing
+    `listing_refresh`, deleted and created again: new ids). So the newest of those ids moves
+    with every change of what the lists show; a published version that does not become
+    current changes no list (and the disclosure page is keyed by the current version)."""
+    version, listed, current = (model._meta.db_table for model in (Version, ListingCount, Disclosure))
+    sql = (
+        f"SELECT (SELECT MAX(id) FROM {version} WHERE status = %s), (SELECT MAX(id) FROM {listed}), "
+        f"(SELECT current_version_id FROM {current} WHERE id = %s)"
+    )
+    with connections[router.db_for_read(Version)].cursor() as cursor:
+        cursor.execute(sql, [Version.Status.PUBLISHED, disclosure or 0])
+        newest, changed, pointer = cursor.fetchone()
+    return f"{newest or 0}-{changed or 0}", pointer
 
 
 def events() -> int:
@@ -105,12 +126,12 @@ def _pointer_key(pk: int, published: str) -> str:
 def current_version_id(pk: int, published: str | None = None) -> int | None:
     """The published version the public sees for a disclosure (None: nothing published),
     looked up once per stamp. `published`: the stamp when the caller has it."""
-    published = published or cache.get(STAMP_KEY)
+    published = published or (cache.get(STAMP_KEY) if replicas.on_primary() else None)
     if published is None:  # both read in one query: a first page costs no more than before the stamp
-        current = Max("disclosure__current_version", filter=Q(disclosure_id=pk))
-        found = Version.objects.published().aggregate(**STAMP, current=current)
-        published, pointer = _stamp_of(found), found["current"] or 0
-        cache.set(STAMP_KEY, published, POINTER_SECONDS)
+        published, pointer = _stamp_of(pk)
+        pointer = pointer or 0
+        if replicas.on_primary():
+            cache.set(STAMP_KEY, published, POINTER_SECONDS)
         cache.set(_pointer_key(pk, published), pointer, LIST_SECONDS)
         return pointer or None
     key = _pointer_key(pk, published)
@@ -137,7 +158,18 @@ def forget_all_pages(**_) -> None:
 
 def _stamp_and_generation() -> tuple[str | None, int]:
     """The stamp (None when it is not cached) and `generation()`, in one cache round trip
-    when both are cached."""
+    when both are cached.
+
+    A request that reads a replica takes the stamp from that replica, never from the shared
+    cache: the cached stamp may have been set by a request on the primary after a publication
+    the replica has not replayed yet, and this request would then store the replica's older
+    lists (or pointer) under the new stamp, to be served until LIST_SECONDS. Read on the
+    replica before the view's reads, the stamp is never newer than what the view then reads
+    there (it may be older: content newer than its key, never the reverse). It is two index
+    lookups (`_stamp_of`), so reading it on every such request costs little; it is not stored
+    in the shared cache, where a request on the primary could read a lagging stamp back."""
+    if not replicas.on_primary():
+        return None, generation()  # the callers read it on the replica: stamp(), current_version_id()
     found = cache.get_many([STAMP_KEY, GENERATION_KEY])
     return found.get(STAMP_KEY), found.get(GENERATION_KEY) or generation()
 

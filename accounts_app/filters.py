@@ -30,6 +30,22 @@ class DisclosureFilter(django_filters.FilterSet):
         model = Disclosure
         fields = ["q", "year", "region", "kind"]
 
+    def listing(self) -> dict:
+        """The valid filters as selectors.disclosures_listed takes them (an invalid one, like an
+        unknown year, is left out, as django-filter leaves it out of `qs`); the list reads the
+        listing columns and their indexes, not the joins `qs` would filter on."""
+        cleaned = {}
+        if self.is_bound:
+            self.form.is_valid()  # fills cleaned_data with the fields that are valid
+            cleaned = self.form.cleaned_data
+        year, region = cleaned.get("year"), cleaned.get("region")
+        return {
+            "year": year.year if year else None,
+            "region": region.code if region else None,
+            "kind": cleaned.get("kind") or None,
+            "q": (cleaned.get("q") or "").strip(),
+        }
+
     def keyword(self, queryset, name, value):
         value = value.strip()
         if not value:

@@ -4,17 +4,24 @@ the `Snapshot` every derived computation (checks, drafting, consistency, renderi
 from __future__ import annotations
 
 from collections import Counter
+from functools import reduce
+from operator import add
 from dataclasses import dataclass
 from dataclasses import fields as fields_of
 
-from django.db.models import Count, QuerySet
+from django.conf import settings
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, NullIf
 
 from .dataset import Dataset, LineData, TableData
-from .models import Disclosure, Figure, Line, Profile, TableLayoutEntry, Version
+from .models import Disclosure, Figure, Line, ListingCount, Profile, Region, TableLayoutEntry, Version
 from .snapshot import PROFILE_FIELDS, Evaluation, Fund, Indicator, Snapshot
 from .snapshot import Profile as ProfileData
 from . import caching
 from .specs import TableSet, get_table_set, specs_for_year
+from .numbers import share
+from .specs.key_figures import COMPARED, EXPENSE_PARTS, KEY_LABELS
 from .specs.reasons import threshold_for
 
 
@@ -167,16 +174,158 @@ class Facet:
     count: int
 
 
-def disclosure_facets(disclosures: QuerySet[Disclosure]) -> tuple[list[Facet], list[Facet]]:
-    """`disclosures` counted by year (newest first) and by region (by code), in one query
-    grouped by both: at most years × regions rows, whatever the number of disclosures."""
-    years, regions, names = Counter(), Counter(), {}
-    grouped = disclosures.order_by().values_list("year__year", "department__region__code", "department__region__name")
-    for year, code, name, count in grouped.annotate(n=Count("pk")):
+# -- the public lists -------------------------------------------------------------------
+
+# Past this many matches a list says 「10,000+」 instead of counting them all; its pages stop
+# there too (filter, or search, to reach the rest). A setting so that tests can lower it.
+def count_cap() -> int:
+    return getattr(settings, "PUBLIC_LIST_COUNT_CAP", 10_000)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A number of matches: exact, or at least `value` (shown 「10,000+」)."""
+
+    value: int
+    exact: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.value:,}" if self.exact else f"{self.value:,}+"
+
+
+def disclosures_listed(
+    *,
+    year: int | None = None,
+    region: str | None = None,
+    kind: str | None = None,
+    department: int | None = None,
+    q: str = "",
+    region_names: bool = False,
+) -> QuerySet[Disclosure]:
+    """The listed disclosures matching the filters, unordered, by their listing columns only
+    (models.disclosure): each order of the lists is then one of its indexes; `q` is a
+    substring of the department's or unit's name (`region_names`: or the region's), which
+    PostgreSQL finds through the trigram indexes of migration 0018."""
+    found = Disclosure.objects.published()
+    if year is not None:
+        found = found.filter(listed_year=year)
+    if region:
+        found = found.filter(listed_region=region)
+    if kind:
+        found = found.filter(kind=kind)
+    if department is not None:
+        found = found.filter(department_id=department)
+    q = (q or "").strip()
+    if q:
+        names = Q(listed_department__icontains=q) | Q(listed_unit__icontains=q)
+        found = found.filter(names | Q(listed_region_name__icontains=q) if region_names else names)
+    return found
+
+
+def listed_count(disclosures: QuerySet, *, year=None, region=None, kind=None, department=None, q: str = "") -> Counted:
+    """How many of `disclosures` there are: the kept count (ListingCount) when only year, region
+    and kind filter them; else counted up to count_cap() + 1, in one query that stops there."""
+    if department is None and not (q or "").strip():
+        kept = ListingCount.objects.all()
+        for field, value in (("year", year), ("region", region), ("kind", kind)):
+            if value not in (None, ""):
+                kept = kept.filter(**{field: value})
+        return Counted(kept.aggregate(n=Sum("disclosures"))["n"] or 0)
+    return bounded_count(disclosures)
+
+
+def bounded_count(rows: QuerySet) -> Counted:
+    """count(*) over at most count_cap() + 1 rows (a LIMIT inside the count)."""
+    cap = count_cap()
+    found = rows.order_by()[: cap + 1].count()
+    return Counted(cap, exact=False) if found > cap else Counted(found)
+
+
+def listing_facets() -> tuple[list[Facet], list[Facet]]:
+    """The published disclosures by year (newest first) and by region (by code), from the kept
+    counts: years × regions × kinds rows, whatever the number of disclosures."""
+    years, regions = Counter(), Counter()
+    for year, code, count in ListingCount.objects.values_list("year", "region", "disclosures"):
         years[year] += count
         regions[code] += count
-        names[code] = name
+    names = dict(Region.objects.filter(code__in=list(regions)).values_list("code", "name"))
     return (
         [Facet(year, f"{year}", count) for year, count in sorted(years.items(), reverse=True)],
-        [Facet(code, names[code], count) for code, count in sorted(regions.items())],
+        [Facet(code, names.get(code, code), count) for code, count in sorted(regions.items())],
     )
+
+
+# -- the comparison of a region's departments -------------------------------------------
+
+_AMOUNT = DecimalField(max_digits=20, decimal_places=2)
+
+
+def _key_figure(key: str):
+    """A key figure of the current version's summary (stored as "1085.68" or null), as a number."""
+    return Cast(KeyTextTransform(key, "current_version__summary"), _AMOUNT)
+
+
+def _share_of(key: str):
+    """The share of 基本支出 or 项目支出 in their sum, in % (null where the sum is unknown or 0)."""
+    spent = reduce(add, (_key_figure(part) for part in EXPENSE_PARTS))
+    return ExpressionWrapper(_key_figure(key) * 100 / NullIf(spent, Value(0)), output_field=_AMOUNT)
+
+
+COMPARE_SORTS = ("entity", *COMPARED, *(f"{key}_share" for key in EXPENSE_PARTS))
+
+
+def compare_page(disclosures: QuerySet[Disclosure], *, sort: str, offset: int, limit: int) -> list[tuple[int, str, dict]]:
+    """(id, name, summary) of one page of a region's departments in a year, sorted in the
+    database by a column of the comparison (`sort`, "-" for descending; rendering.lists
+    CompareTable sorts a page the same way: unknown below every number, above it descending).
+    The disclosures of one region and year, read by the region index; the figures not at all."""
+    descending, name = sort.startswith("-"), sort.lstrip("-")
+    if name not in COMPARE_SORTS:
+        descending, name = True, "expense_grand"
+    rows = disclosures.order_by()
+    if name == "entity":
+        value = F("listed_department")
+    elif name.endswith("_share"):
+        value = _share_of(name.removesuffix("_share"))
+    else:
+        value = _key_figure(name)
+    order = value.desc(nulls_last=True) if descending else value.asc(nulls_first=True)
+    rows = rows.annotate(sorted_by=value).order_by(order, "listed_department", "pk")
+    return list(rows.values_list("pk", "listed_department", "current_version__summary")[offset : offset + limit])
+
+
+def compare_totals(disclosures: QuerySet[Disclosure]) -> dict:
+    """The region's totals as rendering.compare.compare_rows gives them (a total is unknown as
+    soon as one department's figure is; "incomplete" the figures so, with how many lack
+    them), summed by the database in one query over the region's disclosures of the year."""
+    sums = {f"{key}_sum": Sum(_key_figure(key), output_field=_AMOUNT) for key in COMPARED}
+    # known: the key is there and not JSON null (a cast of null counts as a value on SQLite)
+    known = {
+        f"{key}_known": Count(
+            "pk",
+            filter=Q(**{f"current_version__summary__{key}__isnull": False}) & ~Q(**{f"current_version__summary__{key}": None}),
+        )
+        for key in COMPARED
+    }
+    found = disclosures.order_by().aggregate(n=Count("pk"), **sums, **known)
+    for key in COMPARED:
+        found[f"{key}_missing"] = found["n"] - found[f"{key}_known"]
+    totals: dict = {
+        key: None if not found["n"] or found[f"{key}_missing"] else found[f"{key}_sum"] for key in COMPARED
+    }
+    spent = None if any(totals[part] is None for part in EXPENSE_PARTS) else sum(totals[part] for part in EXPENSE_PARTS)
+    totals.update({f"{key}_share": share(totals[key], spent) for key in EXPENSE_PARTS})
+    totals["incomplete"] = [(KEY_LABELS[key], found[f"{key}_missing"]) for key in COMPARED if found[f"{key}_missing"]]
+    return totals
+
+
+def compare_years() -> list[int]:
+    """The years with a published 部门决算, newest first (from the kept counts)."""
+    kept = ListingCount.objects.filter(kind=Disclosure.Kind.DEPARTMENT).order_by("-year")
+    return list(kept.values_list("year", flat=True).distinct())
+
+
+def compare_first_region(year: int | None) -> str | None:
+    """The code of the first region with 部门决算 published for `year`."""
+    kept = ListingCount.objects.filter(year=year, kind=Disclosure.Kind.DEPARTMENT).order_by("region")
+    return kept.values_list("region", flat=True).first()

@@ -1,8 +1,8 @@
 """Settings for the final-accounts disclosure portal (部门决算公开平台).
 
 Everything that differs between machines comes from the environment; docs/deployment.md
-lists every variable (DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, HTTPS, REDIS_URL,
-MEDIA_ROOT or MEDIA_S3_BUCKET, …).
+lists every variable (DATABASE_URL, DATABASE_REPLICA_URLS and REPLICA_PIN_SECONDS, SECRET_KEY,
+DEBUG, ALLOWED_HOSTS, HTTPS, REDIS_URL, MEDIA_ROOT or MEDIA_S3_BUCKET, …).
 """
 
 from pathlib import Path
@@ -120,6 +120,25 @@ else:
     # SQLite (development) builds the covering index of VersionTable without its INCLUDE
     # column; the index still works, the warning says only that.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# Read replicas (docs/deployment.md 「只读副本」): DATABASE_REPLICA_URLS, comma-separated
+# PostgreSQL URLs of hot standbys streaming from DATABASE_URL's server, become the aliases
+# replica1, replica2, … Anonymous GETs of the public site and the API read from one of them;
+# everything else, and a client for REPLICA_PIN_SECONDS after it wrote, uses the primary
+# (portal/replicas.py). The standbys are the same database, so in the tests they mirror
+# "default" (no test databases are made for them).
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "8"))
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
+    replica = dj_database_url.parse(url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    if replica["ENGINE"] != "django.db.backends.postgresql" or DATABASES["default"]["ENGINE"] != replica["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS: read replicas are PostgreSQL standbys of a PostgreSQL DATABASE_URL.")
+    replica["OPTIONS"] = {**replica.get("OPTIONS", {}), **DATABASES["default"].get("OPTIONS", {})}
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{number}"] = replica
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["portal.replicas.ReplicaRouter"]
+    # Before the page cache, which reads the database first, and sessions and authentication.
+    MIDDLEWARE.insert(MIDDLEWARE.index("accounts_app.caching.PublishedPageCacheMiddleware"), "portal.replicas.ReplicaMiddleware")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

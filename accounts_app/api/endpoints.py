@@ -8,6 +8,7 @@ from ninja import Path, Query, Router
 from ninja.errors import HttpError, ValidationError
 
 from ..dataset import display_title
+from ..selectors import disclosures_listed, listed_count
 from ..models import Disclosure, Version, VersionTable
 from ..specs import TableSpec, specs_for_year
 from ..specs.key_figures import KEY_LABELS
@@ -21,6 +22,7 @@ from .schemas import (
     DisclosurePage,
     FigureFilters,
     FigurePage,
+    FigurePageQuery,
     Page,
     TableOut,
     VersionOut,
@@ -36,6 +38,9 @@ FIGURES_UNBOUNDED = (
     "按科目编码（code）或栏（column）筛选时，请同时指定部门（department），或同时指定年度和地区（year 与 region）。"
     "一年的全部数据可下载 /api/years/{year}/figures.csv。"
 )
+
+FIGURES_OFFSET_TOO_DEEP = "offset 至多为 {limit}。请改用上一页返回的 next 游标（cursor 参数）继续翻页。"
+CURSOR_INVALID = "cursor 不正确：请使用上一页返回的 next 的值。"
 
 VERSION_ID = Path(..., **ID_RANGE, description="版本编号（见 version_id 或 versions[].id）")
 
@@ -128,11 +133,6 @@ def _answer(count: int, found, page: Page, shape) -> dict:
     return {"count": count, "limit": page.limit, "offset": page.offset, "items": [shape(row) for row in found]}
 
 
-def _page(rows, page: Page, shape) -> dict:
-    """One page of a queryset (its count, then its slice: two queries), each row shaped."""
-    return _answer(rows.count(), rows[page.offset : page.offset + page.limit], page, shape)
-
-
 # -- endpoints -----------------------------------------------------------------------
 
 
@@ -142,8 +142,18 @@ def _page(rows, page: Page, shape) -> dict:
     description="已公开的部门决算和单位决算，每项带现行版本的主要数据。可按年度、地区、部门、类型和名称关键词筛选，分页返回。",
 )
 def disclosure_list(request: HttpRequest, filters: Query[DisclosureFilters], page: Query[Page]):
-    versions = queries.versions_within(queries.current(request.user), **filters.model_dump())
-    return _page(versions.order_by(*queries.LIST_ORDER), page, _disclosure)
+    chosen = filters.model_dump()
+    disclosures = disclosures_listed(**chosen)
+    counted = listed_count(disclosures, **chosen)
+    found = disclosures.order_by(*queries.LIST_ORDER)[page.offset : page.offset + page.limit]
+    return {**_answer(counted.value, [_as_current(d) for d in found], page, _disclosure), "count_exact": counted.exact}
+
+
+def _as_current(disclosure: Disclosure) -> Version:
+    """The current version of a listed disclosure (read with it), as the shaping takes it."""
+    version = disclosure.current_version
+    version.disclosure = disclosure
+    return version
 
 
 @get(
@@ -222,20 +232,35 @@ def figure_item(row: dict) -> dict:
 
 
 @get(
-    "/figures", FigurePage,
+    "/figures", FigurePage, 400,
     summary="数据明细（现行公开版本）",
     description=(
         "现行公开版本中的每个数据一行。可按年度、地区、部门、类型、表、行键（科目编码或行次）和栏筛选；"
         "code_prefix=true 时按编码前缀匹配（208 → 208、20805、2080501）；按编码或栏筛选时须同时指定部门，或年度和地区。"
-        "按版本存入的先后、表中顺序排列，分页返回。"
-    ),
+        "按版本存入的先后、表中顺序排列，分页返回：翻页请用每页返回的 next（作为下一次请求的 cursor），"
+        "offset 只用于前 {limit} 条，更深的 offset 答 400。按编码或栏筛选时，count 至多数到计数上限（count_exact 为 false）。"
+    ).format(limit=queries.figure_offset_max()),
 )
-def figure_list(request: HttpRequest, filters: Query[FigureFilters], page: Query[Page]):
+def figure_list(request: HttpRequest, filters: Query[FigureFilters], page: Query[FigurePageQuery]):
     if not queries.figure_filters_bounded(**filters.model_dump(include={"code", "column", "department", "region", "year"})):
         raise ValidationError([{"loc": ["query", "code" if filters.code else "column"], "msg": FIGURES_UNBOUNDED}])
-    scope = filters.model_dump(include={"year", "region", "department", "kind"})
-    versions = queries.versions_within(queries.current(request.user), **scope)
-    count, rows = queries.figure_page(
-        versions, offset=page.offset, limit=page.limit, **filters.model_dump(include={"table", "code", "code_prefix", "column"})
+    cursor = None
+    if page.cursor:
+        try:
+            cursor = queries.FigureCursor.parse(page.cursor)
+        except ValueError:
+            raise ValidationError([{"loc": ["query", "cursor"], "msg": CURSOR_INVALID}]) from None
+    elif page.offset > queries.figure_offset_max():
+        raise HttpError(400, FIGURES_OFFSET_TOO_DEEP.format(limit=queries.figure_offset_max()))
+    found = queries.figure_page(
+        scope=filters.model_dump(include={"year", "region", "department", "kind"}),
+        limit=page.limit,
+        offset=0 if cursor else page.offset,
+        cursor=cursor,
+        **filters.model_dump(include={"table", "code", "code_prefix", "column"}),
     )
-    return _answer(count, rows, page, figure_item)
+    return {
+        **_answer(found.count.value, found.rows, page, figure_item),
+        "count_exact": found.count.exact,
+        "next": str(found.next) if found.next else None,
+    }

@@ -6,7 +6,10 @@ that a request the server refuses is not valid by the description:
 - /api/figures takes its filters as one object (style form, explode: still one query
   parameter each, `?year=2023&region=410704&code=208`) so that the description can hold
   what the server asks of them together (schemas.FIGURE_SCOPE): `?code=208` alone is
-  refused (422), and invalid by the description.
+  refused (422), and invalid by the description;
+- /api/figures reads `offset` only up to queries.figure_offset_max() (deeper pages follow
+  the `next` cursor): past it the server answers 400, so the description says that maximum
+  and its 400 says why.
 
 Error responses (400, 404, 414, 422) are declared where the operations are registered
 (endpoints.get, bulk), with their bodies.
@@ -14,7 +17,8 @@ Error responses (400, 404, 414, 422) are declared where the operations are regis
 
 from __future__ import annotations
 
-from .schemas import FIGURE_SCOPE, FIGURE_SCOPE_TEXT, FigureFilters
+from .queries import figure_offset_max
+from .schemas import FIGURE_SCOPE, FIGURE_SCOPE_TEXT, RESPONSES, FigureFilters
 
 FIGURES_OPERATION = "figure_list"
 FILTERS = "filters"
@@ -29,6 +33,7 @@ def finish(document: dict) -> dict:
                     parameter["schema"] = _without_null(parameter["schema"])
             if operation.get("operationId") == FIGURES_OPERATION:
                 _filters_as_one(operation)
+                _offset_bounded(operation)
     return document
 
 
@@ -61,3 +66,12 @@ def _filters_as_one(operation: dict) -> None:
         },
         *(parameter for parameter in parameters if parameter["name"] not in names),
     ]
+
+
+def _offset_bounded(operation: dict) -> None:
+    deepest = figure_offset_max()
+    for parameter in operation["parameters"]:
+        if parameter["name"] == "offset":
+            parameter["schema"]["maximum"] = deepest
+    refused = next(answer for status, answer in operation["responses"].items() if int(status) == 400)
+    refused["description"] = f"{RESPONSES[400]}；或 offset 超过 {deepest}（更深的页请用 next 游标）"

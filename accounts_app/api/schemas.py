@@ -80,6 +80,22 @@ class Page(Schema):
     offset: int = Field(0, ge=0, le=OFFSET_MAX, description=f"跳过的条数（从 0 开始，至多 {OFFSET_MAX}），默认 0")
 
 
+# A cursor of /api/figures (queries.FigureCursor): four numbers, each within what the
+# database compares (18 digits < 2⁶³).
+CURSOR = r"^\d{1,18}(\.\d{1,18}){3}$"
+
+
+class FigurePageQuery(Page):
+    offset: int = Field(
+        0, ge=0, le=OFFSET_MAX,
+        description="跳过的条数（从 0 开始），默认 0；至多 10000（见 400），更深的页请用 cursor",
+    )
+    cursor: str | None = Field(
+        None, pattern=CURSOR,
+        description="翻页游标：上一页返回的 next 的值，从该页之后继续（与 offset 同时给出时不看 offset）；不给出时从 offset 开始",
+    )
+
+
 class ScopeFilters(Schema):
     year: int | None = Field(None, **YEAR_RANGE, description="年度，如 2023")
     region: str | None = Field(None, pattern=NO_NUL, description="行政区划代码，如 410704")
@@ -163,7 +179,8 @@ class DisclosureOut(EntityOut):
 
 
 class PageOut(Page):
-    count: int = Field(description="符合条件的总数")
+    count: int = Field(description="符合条件的总数；count_exact 为 false 时表示“至少这么多”（超过上限不再逐条计数）")
+    count_exact: bool = Field(True, description="count 是否为准确总数；为 false 时 count 为计数上限（如 10000），实际更多")
 
 
 class DisclosurePage(PageOut):
@@ -238,3 +255,6 @@ class FigureOut(Schema):
 
 class FigurePage(PageOut):
     items: list[FigureOut] = Field(description="本页的数据")
+    next: str | None = Field(
+        None, description="下一页的游标：作为 cursor 参数再次请求即得下一页；null 表示已是最后一页。任何深度的翻页代价相同"
+    )

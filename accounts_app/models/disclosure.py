@@ -9,11 +9,15 @@ from django.db.models import Q
 from .organisation import Department, FiscalYear, Unit, covered
 
 
+# A disclosure is on the public lists once it has a current version (only ever a published one).
+LISTED = Q(current_version__isnull=False)
+
+
 class DisclosureQuerySet(models.QuerySet):
     def published(self) -> "DisclosureQuerySet":
         """What the public sees: the disclosures whose current version (the one last
         published) is published, with what their lists show."""
-        return self.filter(current_version__status=Version.Status.PUBLISHED).select_related(
+        return self.filter(LISTED).select_related(
             "department__region", "unit", "year", "current_version"
         )
 
@@ -75,12 +79,36 @@ class Disclosure(models.Model):
         help_text="最近公开的版本；由公开操作设置。",
     )
 
+    # What the public lists sort, filter and search by, copied from the year, the region, the
+    # department, the unit and the current version (services.listing `listing_refresh`, run
+    # whenever the current version changes), so that a list's page is read from one index in
+    # its order instead of sorting every published disclosure across five tables.
+    listed_at = models.DateTimeField("现行版本公开时间", null=True, blank=True, editable=False)
+    listed_year = models.PositiveSmallIntegerField("年度（列表）", null=True, blank=True, editable=False)
+    listed_region = models.CharField("行政区划代码（列表）", max_length=12, blank=True, editable=False)
+    listed_region_name = models.CharField("行政区划（列表）", max_length=100, blank=True, editable=False)
+    listed_department = models.CharField("部门名称（列表）", max_length=200, blank=True, editable=False)
+    listed_unit = models.CharField("单位名称（列表）", max_length=200, blank=True, editable=False, help_text="部门决算为空。")
+    listed_figures = models.PositiveIntegerField("现行版本数据个数", default=0, editable=False)
+
     objects = DisclosureQuerySet.as_manager()
 
     class Meta:
         verbose_name = "决算公开"
         verbose_name_plural = "决算公开"
         ordering = ["-year__year", "department__name"]
+        # One index per order of the public lists (LISTING_ORDERS in selectors_listing), each
+        # over the listed disclosures only; a filter on the leading column stays in order.
+        indexes = [
+            models.Index(fields=fields, name=name, condition=LISTED)
+            for name, fields in (
+                ("disclosure_listed_by_year", ["-listed_year", "listed_region", "listed_department", "listed_unit", "id"]),
+                ("disclosure_listed_by_region", ["listed_region", "-listed_year", "listed_department", "listed_unit", "id"]),
+                ("disclosure_listed_by_kind", ["kind", "-listed_year", "listed_region", "listed_department", "listed_unit", "id"]),
+                ("disclosure_listed_by_name", ["listed_department", "listed_unit", "id"]),
+                ("disclosure_listed_by_time", ["listed_at", "id"]),
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["department", "year"],
@@ -121,6 +149,27 @@ class Disclosure(models.Model):
         """Was a version ever published? Then the next one is a correction (更正), which
         must say what it corrects."""
         return self.versions.published().exists()
+
+
+class ListingCount(models.Model):
+    """How many disclosures (and figures of their current versions) the public lists hold per
+    year, region and kind: the exact totals the lists and the API show without counting rows,
+    recomputed for its key whenever a disclosure's current version changes (services.listing)."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    region = models.CharField("行政区划代码", max_length=12)
+    kind = models.CharField("类型", max_length=20, choices=Disclosure.Kind.choices)
+    disclosures = models.PositiveIntegerField("已公开决算数", default=0)
+    figures = models.PositiveBigIntegerField("现行版本数据个数", default=0)
+    table_figures = models.JSONField("各表数据个数", default=dict, blank=True, help_text="表键 → 现行版本中该表的数据个数之和。")
+
+    class Meta:
+        verbose_name = "公开数量"
+        verbose_name_plural = "公开数量"
+        constraints = [models.UniqueConstraint(fields=["year", "region", "kind"], name="listing_count_unique_key")]
+
+    def __str__(self):
+        return f"{self.year} {self.region} {self.kind}: {self.disclosures}"
 
 
 def upload_path(version: "Version", filename: str) -> str:
@@ -218,6 +267,9 @@ class Version(models.Model):
         verbose_name = "版本"
         verbose_name_plural = "版本"
         ordering = ["disclosure", "-number"]
+        # The newest published version in one index lookup, for the public cache's stamp
+        # (caching._stamp_of), read on every uncached public request.
+        indexes = [models.Index(fields=["id"], name="version_published_id", condition=Q(status="published"))]
         constraints = [
             models.UniqueConstraint(fields=["disclosure", "number"], name="version_unique_number"),
             models.UniqueConstraint(

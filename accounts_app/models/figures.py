@@ -1,6 +1,10 @@
 """The figures of a version: its tables as found in the workbook, their lines (rows)
 and one figure per (line, column). A blank cell has no Figure; "——" (not applicable)
-is a Figure with amount NULL; 0.00 is 0.00."""
+is a Figure with amount NULL; 0.00 is 0.00.
+
+Figures carry their disclosure's fiscal year (`Figure.year`): on PostgreSQL the figure table
+is partitioned by it (migration 0017), so a year's bulk CSV reads one partition and one
+year's vacuum or reload leaves the others alone. Every writer sets it."""
 
 from django.db import models
 
@@ -44,7 +48,8 @@ class VersionTable(models.Model):
 
 
 class Line(models.Model):
-    table = models.ForeignKey(VersionTable, on_delete=models.CASCADE, related_name="lines", verbose_name="表")
+    # No index of its own: line_unique_key starts with table_id and serves every lookup by table.
+    table = models.ForeignKey(VersionTable, on_delete=models.CASCADE, related_name="lines", verbose_name="表", db_index=False)
     key = models.CharField("行键（科目编码或行次）", max_length=30)
     label = models.CharField("项目/科目名称（原文）", max_length=200, blank=True)
     position = models.PositiveSmallIntegerField("顺序")
@@ -61,18 +66,24 @@ class Line(models.Model):
 
 
 class Figure(models.Model):
-    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="figures", verbose_name="行")
+    # No index of its own: figure_unique_cell starts with line_id and serves every lookup by line.
+    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="figures", verbose_name="行", db_index=False)
     column = models.CharField("栏", max_length=40)
     amount = models.DecimalField(
         "金额（万元）或数量", max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES, null=True, blank=True,
         help_text="为空表示“——”（不适用）。",
     )  # numbers.parse_number reads every figure within this range
     cell = models.CharField("单元格", max_length=12, blank=True)
+    year = models.PositiveSmallIntegerField(
+        "年度", editable=False, help_text="所属决算公开的年度，存储时写入（PostgreSQL 按年度分区存放数据）。"
+    )
 
     class Meta:
         verbose_name = "数据"
         verbose_name_plural = "数据"
-        constraints = [models.UniqueConstraint(fields=["line", "column"], name="figure_unique_cell")]
+        # With the year: a unique constraint of a partitioned table holds its partition key. A
+        # line belongs to one version, hence one year, so this is still one figure per cell.
+        constraints = [models.UniqueConstraint(fields=["line", "column", "year"], name="figure_unique_cell")]
 
     def __str__(self):
         return f"{self.line.key}/{self.column} = {self.amount}"

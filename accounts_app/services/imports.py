@@ -187,7 +187,7 @@ def store_version(
 
 def store_figures(version: Version, dataset: Dataset) -> None:
     """The dataset's tables, lines and figures under `version`, with the number of figures
-    of each table and of the version (what `/api/figures` pages by)."""
+    of each table and of the version (what `/api/figures` pages by), and the figures' year."""
     tables = VersionTable.objects.bulk_create(
         VersionTable(
             version=version,
@@ -218,8 +218,9 @@ def store_figures(version: Version, dataset: Dataset) -> None:
                 (Line(table_id=stored.pk, key=line.key, label=fit(Line, "label", line.label), position=position, sheet_row=line.sheet_row), line)
             )
     lines = Line.objects.bulk_create([line for line, _ in line_rows])
+    year = version.disclosure.year.year  # the partition key of the figures (models.figures)
     Figure.objects.bulk_create(
-        Figure(line_id=stored.pk, column=column, amount=amount, cell=data.cells.get(column, ""))
+        Figure(line_id=stored.pk, column=column, amount=amount, cell=data.cells.get(column, ""), year=year)
         for stored, (_, data) in zip(lines, line_rows)
         for column, amount in data.values.items()
     )

@@ -27,6 +27,7 @@ from ..selectors import version_dataset, version_snapshot
 from ..specs.key_figures import key_figures
 from .audit import Actor, accountants_of, audit, notify, reviewers_of
 from .downloads import WORKBOOK, Download, version_table, version_workbook
+from .listing import listing_refresh
 from .pdfs import version_pdf_store
 from .quality import version_quality_refresh
 
@@ -183,6 +184,7 @@ def disclosure_current_refresh(*, disclosure: Disclosure) -> Disclosure:
     if disclosure.current_version_id != newest:
         disclosure.current_version_id = newest
         disclosure.save(update_fields=["current_version"])
+        listing_refresh(disclosures=Disclosure.objects.filter(pk=disclosure.pk))  # the lists' copy and counts
     return disclosure
 
 

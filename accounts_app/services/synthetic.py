@@ -7,11 +7,14 @@ expresses each total through the entered figures, so scaled figures give exact t
 A pool of such variants is built and checked (no finding at all) once per seed
 (`variant_pool`); departments pick a size from the pool and drift through it year by year.
 
-The variants are written straight into the tables with bulk inserts, already published
-(status, `current_version`, summary of key figures), in the synthetic regions only
-(codes from SYNTHETIC_CODE_PREFIX). Not written: workbooks (no upload took place), PDFs
-(`manage.py render_pdfs` makes them when wanted; until then the page's PDF link answers
-404 「该版本的 PDF 尚未生成」), audit entries, notifications.
+The variants are written straight into the tables, already published, in the synthetic
+regions only (codes from SYNTHETIC_CODE_PREFIX): status, `current_version`, and what
+publication freezes, the summary of key figures and the 情况说明 (`narrative_sections`, as
+services.publication drafts it from the figures and last year's published figures). On
+PostgreSQL with COPY, elsewhere with bulk inserts (services.synthetic_copy); the lists'
+columns are refreshed at the end (services.listing). Not written: workbooks (no upload took
+place), PDFs (`manage.py render_pdfs` makes them when wanted; until then the page's PDF link
+answers 404 「该版本的 PDF 尚未生成」), audit entries, notifications, quality scores.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from ..checking import check_dataset
@@ -44,19 +46,25 @@ from ..models import (
     Version,
     VersionTable,
 )
+from ..narrative.drafting import draft_sections, sections_to_data
+from ..selectors import table_set as region_table_set
+from ..snapshot import Snapshot
 from ..specs import RowKind, get_table_set, specs_for_year
 from ..specs.classification import classification_for
 from ..specs.key_figures import key_figures
+from ..specs.reasons import ReasonThreshold, threshold_for
 from .catalogs import catalogs_load
 from .demo import DEMO_DISCLOSURES, WORKBOOKS
-from .imports import store_figures
-from .scaling import derivation
+from .figure_partitions import figure_partitions_ensure
+from .listing import listing_refresh
 from .organisations import SEED_REGIONS
+from .scaling import derivation
+from .synthetic_copy import SOURCE_NAME, CopyWriter, OrmWriter, Planned, VariantRows
 
 SYNTHETIC_CODE_PREFIX = "99"
 ALREADY_GENERATED = "数据库中已有合成数据（行政区划代码 {code} 已存在）；请换一个空数据库，或先删除合成数据。"
 NOT_EXACT = "示例决算「{workbook}」按 {factor} 倍缩放后有 {count} 处检查结果：{first}"
-SOURCE_NAME = "（合成数据，无上传工作簿）"
+__all__ = ["SOURCE_NAME", "SYNTHETIC_CODE_PREFIX", "SyntheticRefused", "seed_bases", "synthetic_generate", "variant_pool"]
 
 
 REGION_NAMES = (
@@ -194,52 +202,58 @@ def _published_at(year: int, rng: random.Random) -> datetime:
     return timezone.make_aware(datetime(day.year, day.month, day.day, rng.randrange(9, 18), rng.randrange(60)))
 
 
-@dataclass
-class _Planned:
-    department: Department
-    year: FiscalYear
-    variant: Variant
-    published_at: datetime
+class _Frozen:
+    """What publication freezes of a synthetic version, made once per distinct input: the
+    情况说明 reads the figures (a variant under the year's specs), the year, last year's
+    published figures and the region's outline and threshold, nothing of the department."""
+
+    def __init__(self):
+        self.narratives: dict[tuple, list[dict]] = {}
+        self.rows: dict[int, VariantRows] = {}
+
+    def rows_of(self, variant: Variant) -> VariantRows:
+        if id(variant) not in self.rows:
+            self.rows[id(variant)] = VariantRows.of(variant.dataset)
+        return self.rows[id(variant)]
+
+    def narrative(self, variant: Variant, year: int, last: Variant | None, *, outline: str, threshold: ReasonThreshold) -> list[dict]:
+        key = (id(variant), year, id(last) if last else None, outline, threshold)
+        if key not in self.narratives:
+            snapshot = Snapshot(
+                dataset=_as_stored(variant, year),
+                outline=outline,
+                last=Snapshot(dataset=_as_stored(last, year - 1)) if last else None,
+                reason_threshold=threshold,
+            )
+            self.narratives[key] = sections_to_data(draft_sections(snapshot))
+        return self.narratives[key]
 
 
-def _store(planned: list[_Planned], counts: Generated) -> None:
-    """One batch: disclosures, published versions, their tables, lines and figures."""
-    disclosures = Disclosure.objects.bulk_create(
-        Disclosure(
-            department=p.department,
-            year=p.year,
-            kind=Disclosure.Kind.DEPARTMENT,
-            approval_date=(p.published_at - timedelta(days=12)).date(),
-        )
-        for p in planned
-    )
-    versions = Version.objects.bulk_create(
-        Version(
-            disclosure=disclosure,
-            number=1,
-            status=Version.Status.PUBLISHED,
-            table_set=p.department.region.table_set,
-            source_name=SOURCE_NAME,
-            source_sha256="",
-            source_size=0,
-            submitted_at=p.published_at - timedelta(days=10),
-            reviewed_at=p.published_at - timedelta(days=3),
-            published_at=p.published_at,
-            summary=p.variant.summary,
-        )
-        for p, disclosure in zip(planned, disclosures)
-    )
-    for disclosure, version in zip(disclosures, versions):
-        disclosure.current_version, disclosure.created_at = version, version.submitted_at
-    Disclosure.objects.bulk_update(disclosures, ["current_version", "created_at"], batch_size=500)
-    Version.objects.filter(pk__in=[v.pk for v in versions]).update(created_at=F("submitted_at"))
+def _as_stored(variant: Variant, year: int) -> Dataset:
+    """The variant as `selectors.version_dataset` reads it back: under the year's specs, each
+    table's number as stored."""
+    stored = retargeted(variant.dataset, year)
+    for table in stored.tables.values():
+        stored.labels[table.spec.family] = variant.dataset.label_of(table.spec.family) or table.printed_label
+    return stored
 
-    for p, version in zip(planned, versions):
-        tables = {key: replace(t, printed_entity=p.department.name) for key, t in p.variant.dataset.tables.items()}
-        store_figures(version, Dataset(year=p.year.year, tables=tables, labels=p.variant.dataset.labels))
-    counts.versions += len(versions)
-    counts.lines += sum(p.variant.lines for p in planned)
-    counts.figures += sum(p.variant.figures for p in planned)
+
+def _plan(new: list[Department], pools: dict[str, list[Variant]], years: list[FiscalYear], rng, frozen: _Frozen) -> list[Planned]:
+    planned = []
+    generated = {year.year for year in years}
+    for department in new:
+        region = department.region
+        pool = pools[region.table_set]
+        outline = region_table_set(region.table_set).outline
+        threshold = threshold_for(region_code=region.code, table_set=region.table_set)
+        size, last = rng.randrange(len(pool)), None
+        for year in years:
+            size = min(max(size + rng.choice((-1, 0, 1, 1, 2)), 0), len(pool) - 1)  # mostly growing
+            last = last if year.year - 1 in generated else None  # last year's, when it was published
+            narrative = frozen.narrative(pool[size], year.year, last, outline=outline, threshold=threshold)
+            planned.append(Planned(department, year, pool[size], _published_at(year.year, rng), narrative))
+            last = pool[size]
+    return planned
 
 
 def synthetic_generate(
@@ -249,14 +263,19 @@ def synthetic_generate(
     regions: int = 20,
     seed: int = 1,
     pool_size: int = 40,
-    batch: int = 100,
+    batch: int | None = None,
+    workers: int = 1,
     code_prefix: str = SYNTHETIC_CODE_PREFIX,
     progress: Callable[[int, int], None] | None = None,
 ) -> Generated:
     """`departments` departments spread over `regions` synthetic regions (行政区划代码
-    `code_prefix` + 0001 …), each with a published 部门决算 for every year in `years`.
-    Deterministic for a given `seed`."""
+    `code_prefix` + 0001 …), each with a published 部门决算 for every year in `years`,
+    `batch` departments per transaction. Deterministic for a given `seed`. On PostgreSQL,
+    `workers` > 1 writes that many batches at once, each committed on its own connection
+    (the command's default; not within a caller's transaction, whose rows they could not read)."""
     started = time.monotonic()
+    copying = connection.vendor == "postgresql"
+    batch = batch or (500 if copying else 100)
     if not FunctionSubject.objects.exists():
         catalogs_load()
     codes = [f"{code_prefix}{n + 1:04d}" for n in range(regions)]
@@ -271,31 +290,40 @@ def synthetic_generate(
     }
     counts = Generated(pool={key: len(pool) for key, pool in pools.items()})
     fiscal_years = [FiscalYear.objects.get_or_create(year=year)[0] for year in sorted(years)]
+    figure_partitions_ensure(years=years)  # each year's figures straight into their own partition
     with transaction.atomic():
         stored_regions = _regions(codes)
     counts.regions = len(stored_regions)
-    for start in range(0, departments, batch):
-        with transaction.atomic():
-            new = Department.objects.bulk_create(
-                Department(
-                    region=stored_regions[n % regions],
-                    name=_department_name(stored_regions[n % regions], n // regions),
-                    code=f"{stored_regions[n % regions].code}{n // regions + 1:04d}",
+    frozen = _Frozen()
+    # Inside a caller's transaction (a test) other connections would not see its rows: one writer.
+    workers = 1 if connection.in_atomic_block else workers
+    writer = CopyWriter(rows_of=frozen.rows_of, workers=workers) if copying else OrmWriter()
+    try:
+        for start in range(0, departments, batch):
+            with transaction.atomic():
+                new = Department.objects.bulk_create(
+                    Department(
+                        region=stored_regions[n % regions],
+                        name=_department_name(stored_regions[n % regions], n // regions),
+                        code=f"{stored_regions[n % regions].code}{n // regions + 1:04d}",
+                    )
+                    for n in range(start, min(start + batch, departments))
                 )
-                for n in range(start, min(start + batch, departments))
-            )
-            planned = []
-            for department in new:
-                pool = pools[department.region.table_set]
-                size = rng.randrange(len(pool))
-                for year in fiscal_years:
-                    size = min(max(size + rng.choice((-1, 0, 1, 1, 2)), 0), len(pool) - 1)  # mostly growing
-                    planned.append(_Planned(department, year, pool[size], _published_at(year.year, rng)))
-            _store(planned, counts)
-        counts.departments += len(new)
-        if progress:
-            progress(counts.departments, departments)
-    if connection.vendor == "postgresql":  # fresh statistics, or the planner guesses a few rows per table
+                planned = _plan(new, pools, fiscal_years, rng, frozen)
+                if not writer.apart:  # with its departments, in one transaction
+                    writer.write(planned)
+            if writer.apart:  # its departments committed first: the writer's connection reads them
+                writer.write(planned)
+            counts.departments += len(new)
+            counts.versions += len(planned)
+            counts.lines += sum(p.variant.lines for p in planned)
+            counts.figures += sum(p.variant.figures for p in planned)
+            if progress:
+                progress(counts.departments, departments)
+    finally:
+        writer.close()
+    listing_refresh(disclosures=Disclosure.objects.filter(department__region__in=stored_regions))
+    if copying:  # fresh statistics, or the planner guesses a few rows per table
         with connection.cursor() as cursor:
             for model in (Department, Disclosure, Version, VersionTable, Line, Figure):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")

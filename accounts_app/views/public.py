@@ -7,13 +7,17 @@ stored by the cache middleware itself under the stamp of the publications."""
 
 from __future__ import annotations
 
+import copy
 
 from django.core.cache import cache
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
+from django_tables2.utils import OrderByTuple
 
 from .. import access, caching
 from ..filters import DisclosureFilter
@@ -21,26 +25,86 @@ from ..models import Department, Disclosure, Region, Version
 from ..rendering.charts import ChartRow, bars
 from ..rendering.compare import amount, compare_rows
 from ..rendering.lists import CompareTable, DisclosureTable
-from ..selectors import disclosure_facets
+from ..selectors import (
+    Counted,
+    compare_first_region,
+    compare_page,
+    compare_totals,
+    compare_years,
+    count_cap,
+    disclosures_listed,
+    listed_count,
+    listing_facets,
+)
 from ..services import downloads
 from ..services.pages import disclosure_content
 from ..services.pdfs import pdf_filename
 from ..specs.key_figures import EXPENSE_PARTS, KEY_LABELS, TRENDS
 
+# The list's columns sort by the listing columns, each order one index of models.disclosure
+# (scanned forwards or backwards), never by the joined tables.
+# Each order ends in the index's own tie-breakers down to the id, so that pages never overlap
+# (two disclosures of one region would otherwise come in any order, page after page).
+LISTING_SORT = {
+    "year": ("listed_year", "-listed_region", "-listed_department", "-listed_unit", "-id"),
+    "region": ("listed_region", "-listed_year", "listed_department", "listed_unit", "id"),
+    "entity": ("listed_department", "listed_unit", "id"),
+    "kind": ("kind", "-listed_year", "listed_region", "listed_department", "listed_unit", "id"),
+    "published": ("listed_at", "id"),
+}
+PER_PAGE, MAX_PER_PAGE = 25, 100
+
+
+class BoundedPaginator(Paginator):
+    """Pages of a list whose count is known already (kept, or counted up to the cap: never
+    counted again), none past the cap: page 400 of 25 reads at most 10,000 index entries."""
+
+    def __init__(self, object_list, per_page, *, counted: Counted, **kwargs):
+        super().__init__(object_list, min(max(int(per_page), 1), MAX_PER_PAGE), **kwargs)
+        self.counted = counted
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted.value, count_cap())
+
+
+def _listing_columns():
+    for name, order_by in LISTING_SORT.items():
+        column = copy.deepcopy(DisclosureTable.base_columns[name])
+        column.order_by = OrderByTuple(order_by)
+        yield name, column
+
+
+def _one_sort(params: QueryDict) -> QueryDict:
+    """At most one sort (the first): two columns at once would need a sort of every match."""
+    sort = params.get("sort", "").split(",")[0]
+    if params.getlist("sort") == [sort]:
+        return params
+    params = params.copy()
+    params.setlist("sort", [sort] if sort else [])
+    return params
+
+
 @require_GET
 def home(request):
-    disclosures = Disclosure.objects.published()
-    filtered = DisclosureFilter(request.GET or None, queryset=disclosures)
-    table = DisclosureTable(filtered.qs)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    years, regions = disclosure_facets(disclosures)
+    filtered = DisclosureFilter(request.GET or None, queryset=Disclosure.objects.none())
+    chosen = filtered.listing()
+    disclosures = disclosures_listed(**chosen, region_names=True)
+    counted = listed_count(disclosures, **chosen)
+    table = DisclosureTable(disclosures, extra_columns=list(_listing_columns()))
+    request.GET = _one_sort(request.GET)
+    RequestConfig(request, paginate={"per_page": PER_PAGE, "paginator_class": BoundedPaginator, "counted": counted}).configure(table)
+    years, regions = listing_facets()
     return render(
         request,
         "public/home.html",
         {
             "filter": filtered,
             "table": table,
-            "latest": disclosures.order_by("-current_version__published_at")[:8],
+            "counted": counted,
+            "capped": counted.value > count_cap() or not counted.exact,
+            "cap": f"{count_cap():,}",
+            "latest": disclosures_listed().order_by("-listed_at", "-id")[:8],
             "years": years,
             "regions": regions,
         },
@@ -173,25 +237,40 @@ def department(request, pk: int):
     )
 
 
+COMPARE_PER_PAGE = 50
+
+
 @require_GET
 def compare(request):
+    """One region's departments in one year, a page at a time, sorted by the database; the
+    totals over all of them summed by it too (selectors.compare_totals)."""
     regions = Region.objects.order_by("code")
-    years = list(Disclosure.objects.published().order_by("-year__year").values_list("year__year", flat=True).distinct())
+    years = compare_years()
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else (years[0] if years else None)
-    published = Disclosure.objects.published().filter(year__year=year, kind=Disclosure.Kind.DEPARTMENT)
     code = request.GET.get("region")
     region = (
         (code and regions.filter(code=code).first())
         # Without a choice, the first region with something to compare that year.
-        or regions.filter(pk__in=published.values("department__region")).first()
+        or regions.filter(code=compare_first_region(year)).first()
         or regions.first()
     )
-    disclosures = published.filter(department__region=region)
-    rows, totals = compare_rows([(d.pk, d.entity_name, d.current_version.summary) for d in disclosures])
+    chosen = {"year": year, "region": region.code if region else "", "kind": Disclosure.Kind.DEPARTMENT}
+    disclosures = disclosures_listed(**chosen)
+    count = listed_count(disclosures, **chosen).value if region and year else 0
+    pages = max(1, -(-count // COMPARE_PER_PAGE))
+    number = min(int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1, pages) or 1
+    sort = request.GET.get("sort") or "-expense_grand"
+    entries = compare_page(disclosures, sort=sort, offset=(number - 1) * COMPARE_PER_PAGE, limit=COMPARE_PER_PAGE)
+    rows, _ = compare_rows(entries)
     table = CompareTable(rows)
-    RequestConfig(request, paginate=False).configure(table)
+    request.GET = _one_sort(request.GET)
+    RequestConfig(request, paginate=False).configure(table)  # sorts this page as the database did
     return render(
         request,
         "public/compare.html",
-        {"table": table, "regions": regions, "region": region, "years": years, "year": year, "totals": totals, "count": len(rows)},
+        {
+            "table": table, "regions": regions, "region": region, "years": years, "year": year,
+            "totals": compare_totals(disclosures), "count": count,
+            "page": {"number": number, "pages": pages, "previous": number - 1, "next": number + 1 if number < pages else 0},
+        },
     )

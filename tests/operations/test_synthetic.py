@@ -6,10 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from accounts_app.checking import check_dataset
-from accounts_app.models import Disclosure, Region, Version
-from accounts_app.selectors import version_dataset
+from accounts_app.models import Disclosure, Figure, Region, Version
+from accounts_app.narrative.drafting import draft_sections, sections_to_data
+from accounts_app.selectors import version_dataset, version_snapshot
 from accounts_app.services.scaling import derivation
 from accounts_app.services.synthetic import ALREADY_GENERATED, SyntheticRefused, seed_bases, synthetic_generate
 from accounts_app.specs.key_figures import key_figures
@@ -46,6 +48,23 @@ def test_its_tables_pass_the_checker_and_its_summary_is_theirs(generated):
 def test_a_scaled_seed_keeps_every_rule_to_the_cent(catalogs, factor):
     for base in seed_bases().values():
         assert check_dataset(derivation(base).variant(Decimal(factor))) == []
+
+
+def test_its_narrative_is_frozen_as_publication_freezes_it(generated):
+    versions = Version.objects.filter(disclosure__department__region__code__startswith="99").select_related("disclosure__year")
+    for version in versions:
+        assert version.narrative_sections == sections_to_data(draft_sections(version_snapshot(version)))
+    later = versions.filter(disclosure__year__year=2023).first()
+    assert "与上年度相比" in str(later.narrative_sections)  # last year's published figures were read
+
+
+def test_its_figures_carry_their_year(generated):
+    figures = Figure.objects.filter(line__table__version__disclosure__department__region__code__startswith="99")
+    assert figures.count() == generated.figures
+    assert not figures.exclude(year=F("line__table__version__disclosure__year__year")).exists()
+    for version in Version.objects.filter(disclosure__department__region__code__startswith="99"):
+        assert version.figure_count == figures.filter(line__table__version=version).count()
+        assert set(version.tables.values_list("printed_entity", flat=True)) == {version.disclosure.department.name}
 
 
 def test_it_refuses_to_generate_twice(generated):

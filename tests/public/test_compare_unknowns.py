@@ -13,6 +13,7 @@ import pytest
 
 from accounts_app.models import Disclosure, Version
 from accounts_app.rendering.compare import compare_rows, total
+from accounts_app.services.listing import listing_refresh
 from accounts_app.services.synthetic import synthetic_generate
 from tests.public.test_lists import parsed
 
@@ -28,6 +29,7 @@ ENTITY, BASIC, BASIC_SHARE, PROJECT, PROJECT_SHARE, THREE_PUBLIC = 0, 4, 5, 6, 7
 def departments(catalogs) -> list[Disclosure]:
     """The three departments of one synthetic region in one year, by name."""
     synthetic_generate(departments=6, years=[YEAR], regions=2, pool_size=8)
+    listing_refresh()  # what synthetic_generate will do at its end (services.listing)
     found = Disclosure.objects.filter(department__region__code=REGION, year__year=YEAR).select_related("current_version")
     return sorted(found, key=lambda d: d.entity_name)
 

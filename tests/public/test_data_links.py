@@ -13,6 +13,7 @@ from html import unescape
 import pytest
 
 from accounts_app.models import Disclosure
+from accounts_app.services.listing import listing_refresh
 from accounts_app.services.synthetic import synthetic_generate
 from tests.public.test_feeds import NOTE, correct
 from tests.public.test_lists import parsed
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.django_db
 def world(catalogs):
     """Two synthetic regions, three departments each, two years: 12 disclosures."""
     synthetic_generate(departments=6, years=[2022, 2023], regions=2, pool_size=8)
+    listing_refresh()  # what synthetic_generate will do at its end (services.listing)
 
 
 def href(html: str, element_id: str) -> str:

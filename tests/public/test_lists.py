@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from accounts_app.models import Disclosure, Region
+from accounts_app.services.listing import listing_refresh
 from accounts_app.services.synthetic import synthetic_generate
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +72,7 @@ def parsed(response, element_id: str) -> Page:
 def world(catalogs):
     """Two synthetic regions, three departments each, two years: 12 disclosures."""
     synthetic_generate(departments=6, years=[2022, 2023], regions=2, pool_size=8)
+    listing_refresh()  # what synthetic_generate will do at its end (services.listing)
 
 
 def test_the_ways_in_by_year_lead_to_that_year(client, world):

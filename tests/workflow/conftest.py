@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from accounts_app import caching
 from accounts_app.exporting.template import disclosure_template
 from accounts_app.models import Disclosure, Membership, Version
+from accounts_app.services.publication import disclosure_current_refresh
 from accounts_app.services.organisations import RegionInfo, disclosure_ensure, region_ensure
 from tests.statements import state_the_rest
 
@@ -50,8 +51,7 @@ def make_version(disclosure: Disclosure, status: str, **fields) -> Version:
     if status in (Version.Status.DRAFT, Version.Status.RETURNED):
         state_the_rest(version)  # what these tests submit is complete in its text
     if status == Version.Status.PUBLISHED:  # what services.workflow does when publishing
-        disclosure.current_version = version
-        disclosure.save(update_fields=["current_version"])
+        disclosure_current_refresh(disclosure=disclosure)
         caching.forget_current(disclosure.pk)
     return version
 

@@ -1,0 +1,99 @@
+"""What the public lists read instead of the whole data: the listing columns of each
+disclosure (year, region, names, publication time and figure count of its current version,
+copied from the rows they come from) and the exact counts per year, region and kind
+(`ListingCount`). Recomputed here, by `listing_refresh`, from the rows themselves, so a
+refresh is always right whatever was stale before: publication calls it for the disclosure
+whose current version changed (services.publication `disclosure_current_refresh`); whoever
+writes disclosures or renames organisations in bulk (synthetic data, a migration, an admin
+rename) calls it for those, or for all."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import reduce
+from operator import or_
+
+from django.db import transaction
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from ..models import Department, Disclosure, FiscalYear, ListingCount, Region, Unit, Version, VersionTable
+from ..models.disclosure import LISTED
+
+Key = tuple[int, str, str]  # (year, region code, kind)
+
+
+def _copied() -> dict:
+    """The listing columns as subqueries on the disclosure's own foreign keys (one UPDATE)."""
+
+    def of(model, field, pk):
+        return Subquery(model.objects.filter(pk=OuterRef(pk)).order_by().values(field)[:1])  # no ordering join
+
+    return {
+        "listed_year": of(FiscalYear, "year", "year_id"),
+        "listed_region": of(Department, "region__code", "department_id"),
+        "listed_region_name": of(Department, "region__name", "department_id"),
+        "listed_department": of(Department, "name", "department_id"),
+        # '' for a 部门决算: sorts before every unit, as the department's own disclosure should.
+        "listed_unit": Coalesce(of(Unit, "name", "unit_id"), Value("")),
+        "listed_at": of(Version, "published_at", "current_version_id"),
+        "listed_figures": Coalesce(of(Version, "figure_count", "current_version_id"), Value(0)),
+    }
+
+
+def listing_refresh_organisation(*, organisation: Region | Department | Unit) -> int:
+    """After a region, department or unit is saved (a rename, a move to another region): its
+    disclosures' copies of the names and codes (connected in apps.py, so every way of saving
+    one — the admin, the CSV import, a shell — keeps the lists right)."""
+    field = {Region: "department__region", Department: "department", Unit: "unit"}[type(organisation)]
+    return listing_refresh(disclosures=Disclosure.objects.filter(**{field: organisation}))
+
+
+def _keys(disclosures: QuerySet[Disclosure]) -> set[Key]:
+    return set(disclosures.filter(listed_year__isnull=False).values_list("listed_year", "listed_region", "kind").distinct())
+
+
+def listing_refresh(*, disclosures: QuerySet[Disclosure] | None = None) -> int:
+    """Copy the listing columns of `disclosures` (every disclosure when None) and recompute the
+    counts of every year, region and kind they were or are now under; returns how many
+    disclosures were refreshed. In one transaction, so a list never reads half of it."""
+    with transaction.atomic():
+        chosen = Disclosure.objects.all() if disclosures is None else Disclosure.objects.filter(pk__in=disclosures.values("pk"))
+        before = _keys(chosen) if disclosures is not None else None
+        refreshed = chosen.update(**_copied())
+        if disclosures is None:
+            ListingCount.objects.all().delete()
+            _count(None)
+        else:
+            _count(before | _keys(chosen))
+    return refreshed
+
+
+def _count(keys: set[Key] | None) -> None:
+    """ListingCount of `keys` (all when None) from the listed disclosures, each read once."""
+    if keys is not None and not keys:
+        return
+    listed = Disclosure.objects.filter(LISTED)
+    if keys is not None:
+        listed = listed.filter(reduce(or_, (Q(listed_year=y, listed_region=r, kind=k) for y, r, k in keys)))
+    found: dict[Key, dict] = {key: {"disclosures": 0, "figures": 0, "table_figures": {}} for key in keys or ()}
+    grouped = listed.order_by().values_list("listed_year", "listed_region", "kind").annotate(n=Count("pk"), f=Sum("listed_figures"))
+    for year, region, kind, n, figures in grouped:
+        found[(year, region, kind)] = {"disclosures": n, "figures": figures or 0, "table_figures": {}}
+    tables: dict[Key, dict] = defaultdict(dict)
+    per_table = (
+        VersionTable.objects.filter(version__in=listed.values("current_version"))
+        .order_by()
+        .values_list("version__disclosure__listed_year", "version__disclosure__listed_region", "version__disclosure__kind", "table")
+        .annotate(f=Sum("figure_count"))
+    )
+    for year, region, kind, table, figures in per_table:
+        tables[(year, region, kind)][table] = figures or 0
+    for key, table_figures in tables.items():
+        found[key]["table_figures"] = table_figures
+    if keys is not None:
+        ListingCount.objects.filter(reduce(or_, (Q(year=y, region=r, kind=k) for y, r, k in keys))).delete()
+    ListingCount.objects.bulk_create(
+        ListingCount(year=y, region=r, kind=k, **counts) for (y, r, k), counts in found.items() if counts["disclosures"]
+    )
+
