@@ -40,8 +40,18 @@ run: setup
 	$(DEV_ENV) sh -c 'trap "kill 0" INT TERM EXIT; $(PY) manage.py db_worker --interval 1 & $(PY) manage.py runserver 127.0.0.1:8000'
 
 
+# Two pytest processes side by side: the browser tests (mostly waiting on Chromium and their
+# live server) and all the others, each with its own test database (DATABASE_URL's name +
+# "_browser" for the browser tests; SQLite tests use memory). The browser tests' report is
+# printed after the others'; the target fails if either fails.
 test: setup
-	$(VENV)/bin/pytest -q
+	@log=$$(mktemp); \
+	( if [ -n "$$DATABASE_URL" ]; then export DATABASE_URL="$${DATABASE_URL}_browser"; fi; \
+	  $(VENV)/bin/pytest -q tests/browser >"$$log" 2>&1 ) & browser=$$!; \
+	$(VENV)/bin/pytest -q --ignore=tests/browser; others=$$?; \
+	wait $$browser; browsers=$$?; \
+	echo "== tests/browser"; cat "$$log"; rm -f "$$log"; \
+	test $$others -eq 0 -a $$browsers -eq 0
 
 bench: setup
 	$(DEV_ENV) $(PY) bench/import_bench.py
