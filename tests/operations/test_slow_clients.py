@@ -33,6 +33,8 @@ from typing import Iterator
 
 import pytest
 
+from tests.processes import start
+
 ROOT = Path(__file__).resolve().parents[2]
 NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 SLOW_CLIENTS = 50
@@ -206,24 +208,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def start(stack: ExitStack, command: list[str], log: Path, env: dict | None = None) -> subprocess.Popen:
-    """A child process stopped (TERM, then KILL) when the stack closes, whatever happened."""
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-    def stop() -> None:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-    stack.callback(stop)
-    return process
 
 
 def wait_until_answering(port: int, processes: dict[str, tuple[subprocess.Popen, Path]]) -> None:

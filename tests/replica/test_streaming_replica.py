@@ -34,6 +34,7 @@ import pytest
 import requests
 
 from deploy import replica_cluster
+from tests.processes import start
 
 ROOT = Path(__file__).resolve().parents[2]
 PIN_SECONDS = 4  # short, so that the test also sees the pin end
@@ -82,22 +83,9 @@ def run(command: list[str], env: dict, what: str) -> str:
 
 def start_site(stack: ExitStack, env: dict, work: Path) -> str:
     """gunicorn with two workers (the pin cookie must hold across processes); its address."""
-    port = replica_cluster.free_port()
-    log = work / "gunicorn.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "-w", "2", "-b", f"127.0.0.1:{port}",
-             "--timeout", "120", "--log-level", "warning"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-    def stop() -> None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-    stack.callback(stop)
+    port, log = replica_cluster.free_port(), work / "gunicorn.log"
+    process = start(stack, [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "-w", "2", "-b", f"127.0.0.1:{port}",
+                            "--timeout", "120", "--log-level", "warning"], log, env)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
