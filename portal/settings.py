@@ -115,7 +115,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: PostgreSQL compiles the plan of any query it estimates as costly,
     # and for the portal's queries, which run in milliseconds, compiling took longer than
     # running (a 30 ms count of the API took 58 ms with it; bench/scale_bench.py).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # No parallel workers either: a page's query stops at its LIMIT after a few hundred rows,
+    # and starting two workers for it (a Gather Merge) took 8 ms of /api/figures' 12 (bench).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c max_parallel_workers_per_gather=0"
 else:
     # SQLite (development) builds the covering index of VersionTable without its INCLUDE
     # column; the index still works, the warning says only that.

@@ -1,5 +1,5 @@
 from .catalog import EconomicSubject, FunctionSubject
-from .disclosure import Disclosure, ListingCount, SheetMapping, Version
+from .disclosure import Disclosure, ListingCell, ListingCount, SheetMapping, Version
 from .figures import Figure, Finding, Line, VersionTable
 from .files import VersionFile
 from .fitting import fit
@@ -34,6 +34,7 @@ __all__ = [
     "Profile",
     "WrittenText",
     "Disclosure",
+    "ListingCell",
     "ListingCount",
     "EconomicSubject",
     "Figure",

@@ -107,6 +107,9 @@ class Disclosure(models.Model):
                 ("disclosure_listed_by_kind", ["kind", "-listed_year", "listed_region", "listed_department", "listed_unit", "id"]),
                 ("disclosure_listed_by_name", ["listed_department", "listed_unit", "id"]),
                 ("disclosure_listed_by_time", ["listed_at", "id"]),
+                # /api/figures of a region's year, in its order (api.queries PAGE_ORDER): the
+                # walk stops with the page instead of sorting the region's disclosures.
+                ("disclosure_listed_figures", ["listed_year", "listed_region", "current_version_id"]),
             )
         ]
         constraints = [
@@ -170,6 +173,34 @@ class ListingCount(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.region} {self.kind}: {self.disclosures}"
+
+
+class ListingCell(models.Model):
+    """How many current versions of the listed disclosures of a year, region and kind hold a
+    figure in this cell (table, row key, column; a version holds a cell at most once): what
+    /api/figures counts for a code or column filter without matching figure by figure.
+    Recomputed with ListingCount (services.listing); its rows per key are as many as the cells
+    of the catalogue, whatever the number of disclosures."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    region = models.CharField("行政区划代码", max_length=12)
+    kind = models.CharField("类型", max_length=20, choices=Disclosure.Kind.choices)
+    table = models.CharField("表", max_length=40)
+    key = models.CharField("行键（科目编码或行次）", max_length=30)
+    column = models.CharField("栏", max_length=40)
+    figures = models.PositiveIntegerField("现行版本数据个数")
+
+    class Meta:
+        verbose_name = "公开数据计数"
+        verbose_name_plural = "公开数据计数"
+        # Year and region first: a count is asked for one region's year (api.queries); the key
+        # last but one so that a code prefix is a range of the index.
+        constraints = [
+            models.UniqueConstraint(fields=["year", "region", "table", "column", "key", "kind"], name="listing_cell_unique_key")
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.region} {self.kind} {self.table}/{self.key}/{self.column}: {self.figures}"
 
 
 def upload_path(version: "Version", filename: str) -> str:
