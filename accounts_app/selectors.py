@@ -8,6 +8,7 @@ from functools import reduce
 from operator import add
 from dataclasses import dataclass
 from dataclasses import fields as fields_of
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
@@ -15,6 +16,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, NullIf
 
 from .dataset import Dataset, LineData, TableData
+from .models.disclosure import LISTED
 from .models import Disclosure, Figure, Line, ListingCount, Profile, Region, TableLayoutEntry, Version
 from .snapshot import PROFILE_FIELDS, Evaluation, Fund, Indicator, Snapshot
 from .snapshot import Profile as ProfileData
@@ -193,6 +195,17 @@ class Counted:
         return f"{self.value:,}" if self.exact else f"{self.value:,}+"
 
 
+# What a row of the public lists shows (the home list, /api/disclosures): the listing columns
+# and the current version's number, date and key figures; the department, region, unit and
+# year rows are not read, nor the version's other JSON (a list of 100 built 500 model
+# instances and decoded 300 JSON documents for nothing: bench/scale_bench.py).
+LISTED_FIELDS = (
+    "kind", "department_id", "unit_id", "listed_year", "listed_region", "listed_region_name", "listed_department",
+    "listed_unit", "listed_at", "current_version", "current_version__number", "current_version__published_at",
+    "current_version__summary",
+)
+
+
 def disclosures_listed(
     *,
     year: int | None = None,
@@ -203,10 +216,10 @@ def disclosures_listed(
     region_names: bool = False,
 ) -> QuerySet[Disclosure]:
     """The listed disclosures matching the filters, unordered, by their listing columns only
-    (models.disclosure): each order of the lists is then one of its indexes; `q` is a
+    (models.disclosure), reading LISTED_FIELDS: each order of the lists is then one of its indexes; `q` is a
     substring of the department's or unit's name (`region_names`: or the region's), which
     PostgreSQL finds through the trigram indexes of migration 0018."""
-    found = Disclosure.objects.published()
+    found = Disclosure.objects.filter(LISTED).select_related("current_version").only(*LISTED_FIELDS)
     if year is not None:
         found = found.filter(listed_year=year)
     if region:
@@ -294,12 +307,12 @@ def compare_page(disclosures: QuerySet[Disclosure], *, sort: str, offset: int, l
     return list(rows.values_list("pk", "listed_department", "current_version__summary")[offset : offset + limit])
 
 
-def compare_totals(disclosures: QuerySet[Disclosure]) -> dict:
-    """The region's totals as rendering.compare.compare_rows gives them (a total is unknown as
-    soon as one department's figure is; "incomplete" the figures so, with how many lack
-    them), summed by the database in one query over the region's disclosures of the year."""
+def key_total_aggregates() -> dict:
+    """The aggregates of each compared key figure over a set of listed disclosures: its sum
+    and how many know it (the key there and not JSON null: a cast of null counts as a value
+    on SQLite). Summed per year, region and kind into ListingCount.key_totals at publication
+    (services.listing); read back by compare_totals."""
     sums = {f"{key}_sum": Sum(_key_figure(key), output_field=_AMOUNT) for key in COMPARED}
-    # known: the key is there and not JSON null (a cast of null counts as a value on SQLite)
     known = {
         f"{key}_known": Count(
             "pk",
@@ -307,15 +320,32 @@ def compare_totals(disclosures: QuerySet[Disclosure]) -> dict:
         )
         for key in COMPARED
     }
-    found = disclosures.order_by().aggregate(n=Count("pk"), **sums, **known)
-    for key in COMPARED:
-        found[f"{key}_missing"] = found["n"] - found[f"{key}_known"]
-    totals: dict = {
-        key: None if not found["n"] or found[f"{key}_missing"] else found[f"{key}_sum"] for key in COMPARED
+    return {**sums, **known}
+
+
+def key_totals_of(aggregated: dict) -> dict:
+    """ListingCount.key_totals from the values of key_total_aggregates(): key → [sum as text
+    (exact), how many know it]."""
+    return {
+        key: [None if aggregated[f"{key}_sum"] is None else str(aggregated[f"{key}_sum"]), aggregated[f"{key}_known"]]
+        for key in COMPARED
     }
+
+
+def compare_totals(*, year: int | None, region: str) -> dict:
+    """The region's totals as rendering.compare.compare_rows gives them (a total is unknown as
+    soon as one department's figure is; "incomplete" the figures so, with how many lack
+    them), from the sums kept at publication for the region's 部门决算 of the year (one row)."""
+    kept = ListingCount.objects.filter(year=year, region=region, kind=Disclosure.Kind.DEPARTMENT)
+    n, key_totals = kept.values_list("disclosures", "key_totals").first() or (0, {})
+    missing, totals = {}, {}
+    for key in COMPARED:
+        total, known = key_totals.get(key, (None, 0))
+        missing[key] = n - known
+        totals[key] = None if not n or missing[key] or total is None else Decimal(total)
     spent = None if any(totals[part] is None for part in EXPENSE_PARTS) else sum(totals[part] for part in EXPENSE_PARTS)
     totals.update({f"{key}_share": share(totals[key], spent) for key in EXPENSE_PARTS})
-    totals["incomplete"] = [(KEY_LABELS[key], found[f"{key}_missing"]) for key in COMPARED if found[f"{key}_missing"]]
+    totals["incomplete"] = [(KEY_LABELS[key], missing[key]) for key in COMPARED if missing[key]]
     return totals
 
 

@@ -70,11 +70,13 @@ def get(path: str, schema, *errors: int, summary: str, description: str):
 
 
 def _entity(disclosure: Disclosure) -> dict:
+    """Whose disclosure, from its listing columns (every published disclosure is listed, and
+    services.listing keeps them those of its rows): the lists read no other row."""
     return {
-        "year": disclosure.year.year,
-        "region": {"code": disclosure.department.region.code, "name": disclosure.department.region.name},
-        "department": {"id": disclosure.department_id, "name": disclosure.department.name},
-        "unit": disclosure.unit.name if disclosure.unit_id else None,
+        "year": disclosure.listed_year,
+        "region": {"code": disclosure.listed_region, "name": disclosure.listed_region_name},
+        "department": {"id": disclosure.department_id, "name": disclosure.listed_department},
+        "unit": disclosure.listed_unit or None,
         "kind": disclosure.kind,
         "kind_label": disclosure.get_kind_display(),
     }

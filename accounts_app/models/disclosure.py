@@ -137,6 +137,12 @@ class Disclosure(models.Model):
         return self.unit.name if self.kind == self.Kind.UNIT and self.unit else self.department.name
 
     @property
+    def listed_name(self) -> str:
+        """entity_name from the listing columns (the unit's name for a 单位决算, else the
+        department's), for the public lists, which read no other row."""
+        return self.listed_unit or self.listed_department
+
+    @property
     def accepted_names(self) -> set[str]:
         """Names the workbook may print as 部门/单位: the department's, and the unit's for 单位决算."""
         names = {self.department.name}
@@ -165,6 +171,10 @@ class ListingCount(models.Model):
     disclosures = models.PositiveIntegerField("已公开决算数", default=0)
     figures = models.PositiveBigIntegerField("现行版本数据个数", default=0)
     table_figures = models.JSONField("各表数据个数", default=dict, blank=True, help_text="表键 → 现行版本中该表的数据个数之和。")
+    key_totals = models.JSONField(
+        "主要数据合计", default=dict, blank=True,
+        help_text="主要数据键 → [已知数之和（万元，文本）, 已知该数的决算数]：部门对比的合计行由此读出。",
+    )
 
     class Meta:
         verbose_name = "公开数量"

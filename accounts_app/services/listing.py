@@ -1,11 +1,12 @@
 """What the public lists read instead of the whole data: the listing columns of each
 disclosure (year, region, names, publication time and figure count of its current version,
-copied from the rows they come from) and the exact counts per year, region and kind
-(`ListingCount`), and per cell of the tables (`ListingCell`). Recomputed here, by `listing_refresh`, from the rows themselves, so a
-refresh is always right whatever was stale before: publication calls it for the disclosure
-whose current version changed (services.publication `disclosure_current_refresh`); whoever
-writes disclosures or renames organisations in bulk (synthetic data, a migration, an admin
-rename) calls it for those, or for all."""
+copied from the rows they come from); per year, region and kind the exact counts and the sums
+of the key figures (`ListingCount`: the lists' totals, the comparison's 合计) and the figures
+per cell of the tables (`ListingCell`). Recomputed here, by `listing_refresh`, from the rows
+themselves, so a refresh is always right whatever was stale before: publication calls it for
+the disclosure whose current version changed (services.publication
+`disclosure_current_refresh`); whoever writes disclosures or renames organisations in bulk
+(synthetic data, a migration, an admin rename) calls it for those, or for all."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from django.db.models.functions import Coalesce
 
 from ..models import Department, Disclosure, FiscalYear, ListingCell, ListingCount, Region, Unit, Version, VersionTable
 from ..models.disclosure import LISTED
+from ..selectors import key_total_aggregates, key_totals_of
 
 Key = tuple[int, str, str]  # (year, region code, kind)
 
@@ -85,9 +87,15 @@ def _count(keys: set[Key] | None) -> None:
         return
     listed = Disclosure.objects.filter(LISTED).filter(_of(keys))
     found: dict[Key, dict] = {key: {"disclosures": 0, "figures": 0, "table_figures": {}} for key in keys or ()}
-    grouped = listed.order_by().values_list("listed_year", "listed_region", "kind").annotate(n=Count("pk"), f=Sum("listed_figures"))
-    for year, region, kind, n, figures in grouped:
-        found[(year, region, kind)] = {"disclosures": n, "figures": figures or 0, "table_figures": {}}
+    grouped = (
+        listed.order_by()
+        .values("listed_year", "listed_region", "kind")
+        .annotate(n=Count("pk"), f=Sum("listed_figures"), **key_total_aggregates())
+    )
+    for row in grouped:
+        found[(row["listed_year"], row["listed_region"], row["kind"])] = {
+            "disclosures": row["n"], "figures": row["f"] or 0, "table_figures": {}, "key_totals": key_totals_of(row),
+        }
     tables: dict[Key, dict] = defaultdict(dict)
     per_table = (
         VersionTable.objects.filter(version__in=listed.values("current_version"))

@@ -270,7 +270,7 @@ def compare(request):
         "public/compare.html",
         {
             "table": table, "regions": regions, "region": region, "years": years, "year": year,
-            "totals": compare_totals(disclosures), "count": count,
+            "totals": compare_totals(year=year, region=chosen["region"]), "count": count,
             "page": {"number": number, "pages": pages, "previous": number - 1, "next": number + 1 if number < pages else 0},
         },
     )

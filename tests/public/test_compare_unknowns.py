@@ -36,9 +36,11 @@ def departments(catalogs) -> list[Disclosure]:
 
 def summarised(disclosure: Disclosure, **figures) -> None:
     """Set key figures of the disclosure's current version as publication stores them
-    (a string with two decimals, or None when the tables do not hold it)."""
+    (a string with two decimals, or None when the tables do not hold it), and refresh the
+    kept listing as publication then does (the region's sums: services.listing)."""
     version = disclosure.current_version
     Version.objects.filter(pk=version.pk).update(summary={**version.summary, **figures})
+    listing_refresh(disclosures=Disclosure.objects.filter(pk=disclosure.pk))
 
 
 def compare_page(client) -> tuple[dict[str, list[str]], dict[str, str], str]:
