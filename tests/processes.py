@@ -3,6 +3,7 @@ stopped when the test's ExitStack closes, whatever happened."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 from contextlib import ExitStack
 from pathlib import Path
@@ -26,3 +27,10 @@ def start(stack: ExitStack, command: list[str], log: Path, env: dict | None = No
 
     stack.callback(stop)
     return process
+
+
+def free_port() -> int:
+    """A port nothing listens on now (bound to 0, then released) for a child to listen on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -223,7 +223,7 @@ def table_detail(
 
 
 def figure_item(row: dict) -> dict:
-    """A figure row of `queries.figure_rows` with its table title and column heading."""
+    """A figure row (queries.PAGE_FIELDS) with its table title and column heading."""
     spec = _spec(row["year"], row["table"])
     return {
         **row,

@@ -25,38 +25,6 @@ def published(user) -> QuerySet[Version]:
     return Version.objects.visible_to(access.scope_of(user)).published()
 
 
-def current(user) -> QuerySet[Version]:
-    """The published version each disclosure shows now (its `current_version`). Written as
-    `pk IN (current versions)`: PostgreSQL's estimate of `disclosure.current_version_id =
-    version.id` on top of the join was 1 row for 10,000, and its plan took 75 ms, not 20."""
-    return published(user).filter(pk__in=Disclosure.objects.filter(current_version__isnull=False).values("current_version"))
-
-
-def versions_within(
-    versions: QuerySet[Version],
-    *,
-    year: int | None = None,
-    region: str | None = None,
-    department: int | None = None,
-    kind: str | None = None,
-    q: str | None = None,
-) -> QuerySet[Version]:
-    """Versions of the disclosures matching the filters (unordered)."""
-    if year is not None:
-        versions = versions.filter(disclosure__year__year=year)
-    if region:
-        versions = versions.filter(disclosure__department__region__code=region)
-    if department is not None:
-        versions = versions.filter(disclosure__department_id=department)
-    if kind:
-        versions = versions.filter(disclosure__kind=kind)
-    if q and q.strip():
-        q = q.strip()
-        names = Q(disclosure__department__name__icontains=q) | Q(disclosure__unit__name__icontains=q)
-        versions = versions.filter(names)
-    return versions
-
-
 def version_history(user, disclosure_id: int) -> list[Version]:
     """Every published version of a disclosure, newest first (one query)."""
     return list(published(user).filter(disclosure_id=disclosure_id).order_by("-number"))
@@ -75,32 +43,6 @@ def table_cells(table: VersionTable) -> list[tuple[str, str, str | None, object]
         .values_list("key", "label", "figures__column", "figures__amount")
     )
 
-
-_LINE = "tables__lines__"
-# Read from the version outwards (version → tables → lines → figures), so that the filters
-# on the versions stand in the same query as the joins and the planner starts from them
-# (a `figure IN (versions …)` subquery made it read every table of the kind first).
-FIGURE_FIELDS = {
-    "version_id": F("pk"),
-    "year": F("disclosure__year__year"),
-    "region": F("disclosure__department__region__code"),
-    "region_name": F("disclosure__department__region__name"),
-    "department_id": F("disclosure__department_id"),
-    "department": F("disclosure__department__name"),
-    "unit": F("disclosure__unit__name"),
-    "kind": F("disclosure__kind"),
-    "table": F("tables__table"),
-    "row": F(f"{_LINE}key"),
-    "label": F(f"{_LINE}label"),
-    "column": F(f"{_LINE}figures__column"),
-    "amount": F(f"{_LINE}figures__amount"),
-}
-
-
-# Figures in the order they were stored: by version (ids grow as versions are stored), then
-# table, line and column as in the workbook (the bulk CSV's order; /api/figures reads the same
-# order from the disclosures' side, PAGE_ORDER).
-FIGURE_ORDER = ("pk", "tables__position", f"{_LINE}position", f"{_LINE}figures__pk")
 
 # /api/figures reads from the listed disclosures outwards (disclosure → current version →
 # tables → lines → figures): the scope is the disclosures' listing columns (models.disclosure)
@@ -207,24 +149,10 @@ def _matching(
     return disclosures.filter(after.after() if after else Q(), **conditions)
 
 
-def figure_rows(
-    versions: QuerySet[Version],
-    *,
-    table: str | None = None,
-    code: str | None = None,
-    code_prefix: bool = False,
-    column: str | None = None,
-) -> QuerySet:
-    """The figures of `versions` as flat dicts (disclosure_id and FIGURE_FIELDS), in
-    FIGURE_ORDER: one query, however many there are (the bulk CSV)."""
-    conditions = {f"{_LINE}figures__isnull": False}  # one filter() call: one chain of joins
-    if table:
-        conditions["tables__table"] = table
-    if code:
-        conditions[f"{_LINE}key__startswith" if code_prefix else f"{_LINE}key"] = code
-    if column:
-        conditions[f"{_LINE}figures__column"] = column
-    return versions.filter(**conditions).order_by(*FIGURE_ORDER).values("disclosure_id", **FIGURE_FIELDS)
+def figure_rows(*, year: int) -> QuerySet[Disclosure]:
+    """Every figure of the year's current versions as tuples of PAGE_FIELDS (in that order),
+    in PAGE_ORDER: one query, read through a cursor (the bulk CSV), the year's partition only."""
+    return _matching(figure_scope(year=year), year=year).order_by(*PAGE_ORDER).values_list(*PAGE_FIELDS.values())
 
 
 def figure_filters_bounded(

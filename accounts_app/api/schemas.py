@@ -14,8 +14,10 @@ from ninja import Field, Schema
 from pydantic import create_model
 
 from ..numbers import CENT
+from ..selectors import count_cap
 from ..specs import DEFAULT_TABLE_SET, get_table_set, template_specs
 from ..specs.key_figures import KEY_LABELS
+from .queries import figure_offset_max
 
 AMOUNT = "金额（万元；数量类为个、人、辆等），两位小数的字符串，如 \"1085.68\"；null 表示“——”（不适用）"
 KIND = "类型：department 部门决算，unit 单位决算"
@@ -88,7 +90,7 @@ CURSOR = r"^\d{1,18}(\.\d{1,18}){3}$"
 class FigurePageQuery(Page):
     offset: int = Field(
         0, ge=0, le=OFFSET_MAX,
-        description="跳过的条数（从 0 开始），默认 0；至多 10000（见 400），更深的页请用 cursor",
+        description=f"跳过的条数（从 0 开始），默认 0；至多 {figure_offset_max()}（见 400），更深的页请用 cursor",
     )
     cursor: str | None = Field(
         None, pattern=CURSOR,
@@ -180,7 +182,7 @@ class DisclosureOut(EntityOut):
 
 class PageOut(Page):
     count: int = Field(description="符合条件的总数；count_exact 为 false 时表示“至少这么多”（超过上限不再逐条计数）")
-    count_exact: bool = Field(True, description="count 是否为准确总数；为 false 时 count 为计数上限（如 10000），实际更多")
+    count_exact: bool = Field(True, description=f"count 是否为准确总数；为 false 时 count 为计数上限（{count_cap()}），实际更多")
 
 
 class DisclosurePage(PageOut):

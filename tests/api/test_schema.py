@@ -32,6 +32,7 @@ from schemathesis.config import SchemathesisConfig
 from accounts_app.api import api
 from accounts_app.api.openapi import FIGURES_OPERATION, FILTERS
 from accounts_app.api.queries import figure_filters_bounded
+from tests.processes import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -117,12 +118,6 @@ def test_every_operation_declares_the_errors_it_can_give():
 # -- the web server in front -------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(port: int, target: str) -> tuple[int, str, bytes]:
     # The worker may still be starting Django when the port first answers (its arbiter binds
     # first): the request waits in the queue, up to this long on a busy machine.
@@ -140,7 +135,7 @@ def _get(port: int, target: str) -> tuple[int, str, bytes]:
 @pytest.fixture(scope="module")
 def gunicorn():
     """gunicorn as the Dockerfile runs it (its default request-line limit, 4094 bytes)."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings_test", "DEBUG": "1"}
     env.pop("DATABASE_URL", None)  # the request never reaches Django
     server = subprocess.Popen(

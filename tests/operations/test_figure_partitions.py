@@ -7,12 +7,10 @@ tests/operations/test_synthetic.py."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
-from accounts_app.api.bulk import year_figure_rows
-from accounts_app.api.queries import current, versions_within
+from accounts_app.api.queries import figure_rows
 from accounts_app.models import Figure
 from accounts_app.selectors import version_dataset
 from accounts_app.services.figure_partitions import (
@@ -78,8 +76,7 @@ def test_an_upload_of_a_year_without_its_partition_is_stored_and_moved_later(pub
 
 
 def test_the_years_bulk_csv_reads_one_partition(two_years, client):
-    versions = versions_within(current(AnonymousUser()), year=2023)
-    plan = year_figure_rows(versions, year=2023).explain()
+    plan = figure_rows(year=2023).explain()
     assert partition_name(2023) in plan
     assert partition_name(2022) not in plan and DEFAULT_PARTITION not in plan
     response = client.get("/api/years/2023/figures.csv")

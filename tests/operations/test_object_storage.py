@@ -5,22 +5,17 @@ uploaded, published and its PDF downloaded through the public view, byte for byt
 from __future__ import annotations
 
 import hashlib
-import socket
 
 import boto3
 import pytest
 from django.test import override_settings
 from moto.server import ThreadedMotoServer
 
+from tests.processes import free_port
+
 pytestmark = pytest.mark.django_db
 
 BUCKET = "portal-media"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.processes import start
+from tests.processes import free_port, start
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX_CONF = ROOT / "deploy" / "nginx.conf"
@@ -202,12 +202,6 @@ def prepare(env: dict, work: Path) -> None:
     for name, step in steps.items():
         if step.wait(timeout=300) != 0:
             pytest.fail(f"manage.py {name} failed:\n{(work / f'{name}.log').read_text()[-3000:]}")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until_answering(port: int, processes: dict[str, tuple[subprocess.Popen, Path]]) -> None:
