@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connections, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import NullIf
 
@@ -206,7 +207,7 @@ def figure_page(
         # Before the first figure of that version (positions and ids are never negative): the
         # same plan as a cursor's, then the figures of the version before the page skipped.
         cursor, offset = FigureCursor(start[0], 0, 0, 0), start[1]
-    found = _page_rows(_matching(disclosures, **matched, after=cursor), offset, limit)
+    found = _page_rows(_matching(disclosures, **matched, after=cursor), offset, limit, walk=bool(code or column))
     page = found[:limit]
     following = None
     if len(found) > limit:
@@ -218,12 +219,23 @@ def figure_page(
     return FigurePage(count, page, following)
 
 
-def _page_rows(matching: QuerySet[Disclosure], skip: int, limit: int) -> list[dict]:
+def _page_rows(matching: QuerySet[Disclosure], skip: int, limit: int, *, walk: bool = False) -> list[dict]:
     """Rows `skip` to `skip + limit` (one more than the page) as dicts of PAGE_FIELDS and the
-    keyset (values_list: PAGE_FIELDS' names are those of Disclosure's own fields)."""
+    keyset (values_list: PAGE_FIELDS' names are those of Disclosure's own fields).
+
+    `walk` (a code or column filter): on PostgreSQL, read in the index's order without a sort
+    of everything matched (`SET LOCAL enable_sort = off`, for this query's transaction only).
+    The planner sets the lines of every year against one year's figures and foresees a few
+    rows where there are thousands (40 for 2,400 in a region's year), so it sorted the whole
+    region's year for a page; the walk stops with the page, and reads the region's year at
+    most (a code nobody uses), which the sort always did."""
     names = (*PAGE_FIELDS, *_KEYSET)
-    read = matching.order_by(*PAGE_ORDER).values_list(*PAGE_FIELDS.values(), *PAGE_ORDER[1:])
-    return [dict(zip(names, row)) for row in read[skip : skip + limit + 1]]
+    read = matching.order_by(*PAGE_ORDER).values_list(*PAGE_FIELDS.values(), *PAGE_ORDER[1:])[skip : skip + limit + 1]
+    if not walk or connections[read.db].vendor != "postgresql":
+        return [dict(zip(names, row)) for row in read]
+    with transaction.atomic(using=read.db, savepoint=False), connections[read.db].cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        return [dict(zip(names, row)) for row in read]
 
 
 def _figure_count(disclosures: QuerySet[Disclosure], scope: dict, *, year, table, code, code_prefix, column) -> Counted:
