@@ -1,7 +1,9 @@
-"""The public timeliness and quality board as a django-tables2 table over the board's rows
-(services.board.BoardRow): its columns give the headers, the sorting (on keys that are never
-None) and the pagination; the body of the page shown is built here in one pass, as
-rendering.tables does for the disclosure tables (a cell-by-cell render costs more than the
+"""The public timeliness and quality board as a django-tables2 table over the board's rows (the
+queryset of services.board.board_rows, whose records are BoardRow): its columns give the
+headers, the sorting (each column's order_by names the query's sort keys, never NULL, so that
+the database sorts) and the pagination (the database pages, the number of rows counted with the
+summary); the body of the page shown is built here in one pass from the page's records only,
+as rendering.tables does for the disclosure tables (a cell-by-cell render costs more than the
 rest of the page), and the CSV takes its values from the same rows, in the table's order."""
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -33,20 +37,37 @@ EXPORT = (
     ("等级", "grade"),
 )
 HEADINGS = {attribute: heading for heading, attribute in EXPORT}
+# The default order, every sort's last keys (services.board.POSITION): each department, then its
+# units (本级 first). Descending sorts reverse them too, as a reversed sort of the rows would.
+POSITION = ("position_department", "position_group", "position_entity")
 
 
 def _column(attribute: str, *order_by: str) -> tables.Column:
-    return tables.Column(accessor=attribute, verbose_name=HEADINGS[attribute], order_by=(*order_by, "position"))
+    """The column printing the row's `attribute`, sorted by the query's columns `order_by`."""
+    return tables.Column(accessor=attribute, verbose_name=HEADINGS[attribute], order_by=(*order_by, *POSITION))
+
+
+class CountedPaginator(Paginator):
+    """The board's pages: its rows are counted with its summary (services.board.board_counts),
+    not once more by the paginator."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.counted = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.counted
 
 
 class BoardTable(tables.Table):
-    department = _column("department", "department")
-    entity = _column("entity", "entity")
+    department = _column("department", "department_name")
+    entity = _column("entity", "entity_name")
     kind = _column("kind_label", "kind")
     approval_date = _column("approval_text", "approval_rank")
     deadline = _column("deadline_text", "approval_rank")
     published = _column("published_text", "published_rank")
-    status = _column("status_label", "status_rank")
+    status = _column("status_label", "status_rank", "status_days")
     coverage = _column("coverage_label", "coverage_rank")
     score = _column("score_text", "score_rank")
     grade = _column("grade", "score_rank")
@@ -56,6 +77,13 @@ class BoardTable(tables.Table):
         attrs = {"class": "list", "id": "board"}
         order_by = ("department",)
         empty_text = "没有符合条件的部门或单位。"
+
+    @property
+    def has_rows(self) -> bool:
+        """Whether the page shown (the table, when not paginated) has rows: the page's own rows,
+        fetched once for the body too, rather than a count of the table's."""
+        page = getattr(self, "page", None)
+        return bool(page.object_list) if page else bool(len(self.data))
 
     @property
     def body_html(self) -> SafeString:

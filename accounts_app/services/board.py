@@ -4,24 +4,35 @@ units, as the organisations are registered (in the years from their first to the
 set; and any with a disclosure registered for the year) — with its 批复 date, deadline (20 days later), when it was
 first published, its 所属单位 coverage and the 公开质量 of its current version.
 
-Read side only, in a constant number of queries whatever the number of rows (the regions, the
-region's years, its departments, its units and its disclosures); rows are built, filtered and
-counted in memory."""
+A region holds up to thousands of departments and units, so the database does the work, in a
+number of queries and of Python objects that does not grow with it: board_rows is one query (a
+UNION ALL of the region's departments as 部门决算 rows and its units as 单位决算 rows) that
+computes what each row shows, its status and its sort keys (COLUMNS), and filters, sorts and
+pages them; board_counts is one aggregate over the same rows. Only the rows fetched (a page of
+the board, or the CSV's every row) become Python objects (BoardRow)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import (
+    Case, Count, DateField, DecimalField, Exists, Expression, F, FilteredRelation, FloatField, Func, IntegerField, Max,
+    Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, When,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, Concat, StrIndex, TruncDate
+from django.db.models.lookups import GreaterThan
+from django.db.models.query import ValuesIterable
 from django.utils import timezone
 
-from ..models import Department, Disclosure, Region, Unit, Version
-from ..models.organisation import expected_in
-from .deadlines import deadline_of
+from ..models import Department, Disclosure, FiscalYear, Region, Unit, Version
+from .deadlines import LIMIT_DAYS, deadline_of
 
 Kind = Disclosure.Kind
+PUBLISHED = Version.Status.PUBLISHED
 
 ON_TIME, LATE, OVERDUE, PENDING, PUBLISHED_NO_DATE, NO_DATE = (
     "on_time", "late", "overdue", "pending", "published_no_date", "no_date",
@@ -36,6 +47,9 @@ STATUS_FILTERS = {
 }
 # Best first: ascending sorts from 按时公开 to the longest overdue.
 STATUS_RANK = {ON_TIME: 0, PUBLISHED_NO_DATE: 1, LATE: 2, PENDING: 3, NO_DATE: 4, OVERDUE: 5}
+CENT = Decimal("0.01")
+SCORE = DecimalField(max_digits=20, decimal_places=2)  # 公开质量 totals are stored to the cent
+NEVER = date(9999, 12, 31)  # the sort key of no date: after every date, as "9999" sorted before
 
 
 @dataclass
@@ -45,7 +59,6 @@ class BoardRow:
     department: str
     kind: str
     entity: str
-    position: int  # the default order: each department, then its units (本级 first)
     disclosure_id: int | None = None
     approval_date: date | None = None
     published: date | None = None
@@ -107,28 +120,6 @@ class BoardRow:
     def score_text(self) -> str:
         return "" if self.score is None else f"{self.score:.2f}"
 
-    # Sort keys: never None, so that any column sorts.
-    @property
-    def status_rank(self) -> tuple[int, int]:
-        days = self.days or 0
-        return (STATUS_RANK[self.status], -days if self.status == PENDING else days)
-
-    @property
-    def coverage_rank(self) -> Decimal:
-        return Decimal(self.units_published) / self.units_total if self.units_total else Decimal(-1)
-
-    @property
-    def score_rank(self) -> Decimal:
-        return self.score if self.score is not None else Decimal(-1)
-
-    @property
-    def approval_rank(self) -> str:
-        return f"{self.approval_date:%Y-%m-%d}" if self.approval_date else "9999"
-
-    @property
-    def published_rank(self) -> str:
-        return f"{self.published:%Y-%m-%d}" if self.published else "9999"
-
 
 @dataclass
 class BoardChoice:
@@ -159,108 +150,266 @@ def board_choice(*, region_code: str = "", year: str = "") -> BoardChoice:
     return BoardChoice(regions, region, years, chosen)
 
 
-def _status(approval: date | None, published: date | None, today: date) -> tuple[str, int | None]:
-    deadline = deadline_of(approval)
-    if published:
-        if deadline is None:
-            return PUBLISHED_NO_DATE, None
-        late = (published - deadline).days
-        return (LATE, late) if late > 0 else (ON_TIME, None)
-    if deadline is None:
-        return NO_DATE, None
-    late = (today - deadline).days
-    return (OVERDUE, late) if late > 0 else (PENDING, -late)
+def _sql(template: str, **parts: tuple[str, tuple]) -> tuple[str, tuple]:
+    """`template` with each {name} replaced by that part's SQL, the parameters in their order."""
+    sql, params, last = [], [], 0
+    for match in re.finditer(r"\{(\w+)\}", template):
+        part_sql, part_params = parts[match[1]]
+        sql += [template[last:match.start()], part_sql]
+        params += part_params
+        last = match.end()
+    return "".join([*sql, template[last:]]), tuple(params)
 
 
-def _disclosures(region: Region, year: int) -> dict[tuple[str, int], dict]:
-    """The region's disclosures of the year by (kind, department or unit id), with the day
-    each was first published and its current version's score, in one query."""
-    first = Version.objects.filter(disclosure=OuterRef("pk"), status=Version.Status.PUBLISHED).order_by("published_at")
+def _days_after_deadline(connection, day: tuple[str, tuple], approval: tuple[str, tuple]) -> tuple[str, tuple]:
+    """How many days `day` is after the deadline (LIMIT_DAYS after 批复), in SQL: PostgreSQL
+    subtracts dates to an integer, SQLite subtracts their Julian day numbers."""
+    if connection.vendor == "sqlite":
+        return _sql(f"(CAST(julianday({{day}}) - julianday({{approval}}) AS INTEGER) - {LIMIT_DAYS})", day=day, approval=approval)
+    return _sql(f"(({{day}} - {{approval}}) - {LIMIT_DAYS})", day=day, approval=approval)
+
+
+class Timeliness(Expression):
+    """A row's status (as its STATUS_RANK), or the days it is sorted by within its status, from
+    the day it was first published (NULL: not yet), its 批复 date (NULL: not registered) and
+    today, by the rule of services.deadlines. Written as one SQL expression whose three parts
+    are compiled once each: as a tree of Case/When the ORM would resolve and compile each
+    part at every use, which cost more than the query itself."""
+
+    output_field = IntegerField()
+    RANK = (
+        "CASE WHEN {published} IS NOT NULL THEN CASE WHEN {approval} IS NULL THEN %(published_no_date)d"
+        " WHEN {late} > 0 THEN %(late)d ELSE %(on_time)d END"
+        " WHEN {approval} IS NULL THEN %(no_date)d WHEN {overdue} > 0 THEN %(overdue)d ELSE %(pending)d END"
+    ) % STATUS_RANK
+    # Days late when published late; days past the deadline, ≤ 0 while pending; else 0.
+    DAYS = "CASE WHEN {published} IS NOT NULL THEN CASE WHEN {late} > 0 THEN {late} ELSE 0 END WHEN {approval} IS NULL THEN 0 ELSE {overdue} END"
+
+    def __init__(self, template: str, published, approval, today):
+        super().__init__()
+        self.template, self.sources = template, [published, approval, today]
+
+    def get_source_expressions(self):
+        return self.sources
+
+    def set_source_expressions(self, expressions):
+        self.sources = list(expressions)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        published, approval, today = (compiler.compile(source) for source in self.sources)
+        return _sql(
+            self.template, published=published, approval=approval,
+            late=_days_after_deadline(connection, published, approval), overdue=_days_after_deadline(connection, today, approval),
+        )
+
+
+class Codepoint(Func):
+    """A name that sorts as Python sorts strings, by code point, whatever the database's
+    collation (the board's 部门 and 公开主体 columns always sorted so): PostgreSQL's "C"
+    collation (UTF-8 bytes), SQLite's default."""
+
+    template = '(%(expressions)s) COLLATE "C"'
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return compiler.compile(self.source_expressions[0])
+
+
+def _expected(year: int, prefix: str = "") -> Q:
+    """models.organisation.expected_in as a filter: from first_year (if set) to last_year (if set)."""
+    return (Q(**{f"{prefix}first_year__isnull": True}) | Q(**{f"{prefix}first_year__lte": year})) & (
+        Q(**{f"{prefix}last_year__isnull": True}) | Q(**{f"{prefix}last_year__gte": year})
+    )
+
+
+def _fiscal_year(year: int) -> Subquery:
+    """The year's id, for the joins' conditions (which cannot follow a relation)."""
+    return Subquery(FiscalYear.objects.filter(year=year).values("pk")[:1])
+
+
+def _disclosure(kind: str, year: int) -> FilteredRelation:
+    """The row's disclosure of the year, to be joined (LEFT) as `d`."""
+    return FilteredRelation("disclosures", condition=Q(disclosures__kind=kind, disclosures__year=_fiscal_year(year)))
+
+
+# The columns of a row (BoardRow's values, then the sort keys), in the order both parts select
+# them; and those the summary counts (with the names, which the filter on names reads).
+COLUMNS = (
+    "region_name", "year", "department_name", "kind", "entity_name", "disclosure_id", "approval_date", "published",
+    "units_published", "units_total", "score", "grade",
+    "status_rank", "status_days", "approval_rank", "published_rank", "coverage_rank", "score_rank",
+    "position_department", "position_group", "position_entity",
+)
+SUMMARY_COLUMNS = ("department_name", "kind", "entity_name", "published", "score", "status_rank")
+# The default order: departments by name (the database's collation), each followed by its
+# units, the main unit (本级) first, then by name.
+POSITION = ("position_department", "position_group", "position_entity")
+STATUS_OF_RANK = {rank: status for status, rank in STATUS_RANK.items()}
+
+
+def _timeliness(rows: QuerySet, *, today: date) -> QuerySet:
+    """The row's 批复 date, first publication, status and score, from its disclosure `d` of the
+    year and the disclosure's published versions (`pv`), grouped by row: the first publication
+    is their earliest (one MIN, which the database computes once however many expressions use
+    it); the score is the current version's when it is one of them (it is published), the
+    quality total, which needs no other join."""
+    rows = rows.annotate(pv=FilteredRelation("d__versions", condition=Q(d__versions__status=PUBLISHED)))
+    current = Q(pv__id=F("d__current_version_id"))
+    rows = rows.annotate(
+        approval_date=F("d__approval_date"),
+        published=TruncDate(Min("pv__published_at")),  # the local day, in the current time zone
+        score=Max(Case(When(current, then=Cast(KeyTextTransform("total", "pv__quality"), SCORE)))),
+        grade=Max(Case(When(current, then=KeyTextTransform("grade", "pv__quality")))),  # shown with the score only
+    )
+    return rows.annotate(status_rank=Timeliness(Timeliness.RANK, F("published"), F("approval_date"), Value(today, output_field=DateField())))
+
+
+def _details(rows: QuerySet, *, region: Region, year: int, today: date) -> QuerySet:
+    """All that a row shows, and the sort keys (never NULL)."""
+    return rows.annotate(
+        region_name=Value(region.name),
+        year=Value(year),
+        disclosure_id=F("d__id"),
+        # After the status, (BoardRow.days) the fewest days late or overdue first, and of those
+        # pending the most days left first.
+        status_days=Timeliness(Timeliness.DAYS, F("published"), F("approval_date"), Value(today, output_field=DateField())),
+        approval_rank=Coalesce("approval_date", Value(NEVER)),
+        published_rank=Coalesce("published", Value(NEVER)),
+        score_rank=Coalesce("score", Value(Decimal(-1)), output_field=SCORE),
+    ).values(*COLUMNS)
+
+
+def _departments(*, region: Region, year: int, today: date, summary: bool = False) -> QuerySet:
+    """The 部门决算 rows: each department expected that year or with its disclosure registered,
+    with (but for the summary) its coverage: of its units expected that year or with a
+    disclosure (`ud`), those whose 单位决算's current version is published; counted in the same
+    grouping as the first publication (distinct: the published versions multiply the units)."""
     rows = (
-        Disclosure.objects.filter(department__region=region, year__year=year)
-        .annotate(first_published=Subquery(first.values("published_at")[:1]))
-        .values(
-            "pk", "kind", "department_id", "unit_id", "approval_date", "first_published",
-            "current_version__status", "current_version__quality__total", "current_version__quality__grade",
+        Department.objects.filter(region=region)
+        .order_by()
+        .annotate(d=_disclosure(Kind.DEPARTMENT, year))
+        .filter(_expected(year) | Q(d__isnull=False))
+        .annotate(department_name=Codepoint(F("name")), kind=Value(Kind.DEPARTMENT.value), entity_name=Codepoint(F("name")))
+    )
+    if summary:
+        return _timeliness(rows, today=today).values(*SUMMARY_COLUMNS)
+    units_disclosure = Q(units__disclosures__kind=Kind.UNIT, units__disclosures__year=_fiscal_year(year))
+    rows = rows.annotate(
+        ud=FilteredRelation("units__disclosures", condition=units_disclosure),
+        units_published=Count("units", distinct=True, filter=Q(ud__current_version__status=PUBLISHED)),
+        units_total=Count("units", distinct=True, filter=_expected(year, "units__") | Q(ud__isnull=False)),
+        position_department=F("name"),
+        position_group=Value(0),
+        position_entity=Value(""),
+    ).annotate(
+        coverage_rank=Case(
+            When(units_total__gt=0, then=Cast("units_published", FloatField()) / Cast("units_total", FloatField())),
+            default=Value(-1.0), output_field=FloatField(),
+        ),
+    )
+    return _details(_timeliness(rows, today=today), region=region, year=year, today=today)
+
+
+def _units(*, region: Region, year: int, today: date, summary: bool = False) -> QuerySet:
+    """The 单位决算 rows: each unit expected that year or with its disclosure registered, of a
+    department on the board (expected that year, or with its 部门决算 registered)."""
+    department_disclosure = Disclosure.objects.filter(department=OuterRef("department_id"), kind=Kind.DEPARTMENT, year=_fiscal_year(year))
+    rows = (
+        Unit.objects.filter(department__region=region)
+        .filter(_expected(year, "department__") | Exists(department_disclosure))
+        .order_by()
+        .annotate(d=_disclosure(Kind.UNIT, year))
+        .filter(_expected(year) | Q(d__isnull=False))
+        .annotate(
+            department_name=Codepoint(F("department__name")),
+            kind=Value(Kind.UNIT.value),
+            entity_name=Codepoint(Concat("name", Case(When(is_main=True, then=Value("（本级）")), default=Value("")))),
         )
     )
-    found = {}
-    for row in rows:
-        found[(row["kind"], row["unit_id"] if row["kind"] == Kind.UNIT else row["department_id"])] = row
-    return found
+    if summary:
+        return _timeliness(rows, today=today).values(*SUMMARY_COLUMNS)
+    rows = rows.annotate(
+        units_published=Value(None, output_field=IntegerField()),
+        units_total=Value(None, output_field=IntegerField()),
+        position_department=F("department__name"),
+        position_group=Value(2) - Cast("is_main", IntegerField()),  # 本级 (1) first
+        position_entity=F("name"),
+        coverage_rank=Value(-1.0, output_field=FloatField()),
+    )
+    return _details(_timeliness(rows, today=today), region=region, year=year, today=today)
 
 
-def board_rows(*, region: Region, year: int, today: date | None = None) -> list[BoardRow]:
-    """Every department and unit of the region expected to publish for `year`, in the default
-    order (departments by name, each followed by its units)."""
+def _shown(*, kind: str = "", status: str = "", q: str = "") -> Q:
+    """The filters as a condition on the rows' columns: of a kind (部门决算/单位决算), a status
+    filter (STATUS_FILTERS) and whose department or entity names contain `q`."""
+    condition = Q()
+    if kind:
+        condition &= Q(kind=kind)
+    if status in STATUS_FILTERS:
+        condition &= Q(status_rank__in=[STATUS_RANK[name] for name in STATUS_FILTERS[status][1]])
+    q = q.strip()
+    if q:  # as Python's `in`: case-sensitive, no wildcard
+        condition &= Q(GreaterThan(StrIndex("department_name", Value(q)), 0)) | Q(GreaterThan(StrIndex("entity_name", Value(q)), 0))
+    return condition
+
+
+class BoardRows(ValuesIterable):
+    """The board's rows as BoardRow: only those fetched (a page, or the CSV's) are built."""
+
+    def __iter__(self):
+        for values in super().__iter__():
+            score, status, days = values["score"], STATUS_OF_RANK[values["status_rank"]], values["status_days"]
+            yield BoardRow(
+                region=values["region_name"], year=values["year"], department=values["department_name"],
+                kind=values["kind"], entity=values["entity_name"], disclosure_id=values["disclosure_id"],
+                approval_date=values["approval_date"], published=values["published"], status=status,
+                days={LATE: days, OVERDUE: days, PENDING: -days}.get(status),  # PENDING: days left
+                units_published=values["units_published"] if values["units_total"] else None,
+                units_total=values["units_total"] or None,  # no units: no coverage
+                score=None if score is None else Decimal(str(score)).quantize(CENT),
+                grade=(values["grade"] or "") if score is not None else "",
+            )
+
+
+def board_rows(*, region: Region, year: int, kind: str = "", status: str = "", q: str = "", today: date | None = None) -> QuerySet:
+    """The rows of the board shown (BoardRow when iterated): every department and unit of the
+    region expected to publish for `year`, of a kind, a status filter (STATUS_FILTERS) and whose
+    names contain `q` (all when not given), in the default order (departments by name, each
+    followed by its units). Sorted (`order_by` any of COLUMNS), counted and sliced by the database."""
     today = today or timezone.localdate()
-    disclosures = _disclosures(region, year)
-    units: dict[int, list[tuple[int, str, bool]]] = {}
-    for pk, name, is_main, department_id, first, last in Unit.objects.filter(department__region=region).order_by("-is_main", "name").values_list(
-        "pk", "name", "is_main", "department_id", "first_year", "last_year"
-    ):
-        if expected_in(year, first, last) or (Kind.UNIT, pk) in disclosures:
-            units.setdefault(department_id, []).append((pk, name, is_main))
-    rows: list[BoardRow] = []
-    departments = Department.objects.filter(region=region).order_by("name").values_list("pk", "name", "first_year", "last_year")
-    for department_id, department, first, last in departments:
-        if not expected_in(year, first, last) and (Kind.DEPARTMENT, department_id) not in disclosures:
-            continue  # not yet set up, or abolished, that year
-        own = units.get(department_id, [])
-        published_units = sum(_published(disclosures.get((Kind.UNIT, pk))) for pk, _, _ in own)
-        found = disclosures.get((Kind.DEPARTMENT, department_id))
-        row = _row(region, year, department, Kind.DEPARTMENT, department, found, today, len(rows))
-        row.units_published, row.units_total = (published_units, len(own)) if own else (None, None)
-        rows.append(row)
-        for pk, name, is_main in own:
-            entity = f"{name}（本级）" if is_main else name
-            rows.append(_row(region, year, department, Kind.UNIT, entity, disclosures.get((Kind.UNIT, pk)), today, len(rows)))
+    shown = _shown(status=status, q=q)
+    parts = [
+        part(region=region, year=year, today=today).filter(shown)
+        for name, part in ((Kind.DEPARTMENT, _departments), (Kind.UNIT, _units))
+        if not kind or kind == name
+    ] or [_departments(region=region, year=year, today=today).none()]  # a kind of neither: no rows
+    rows = (parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]).order_by(*POSITION)
+    rows._iterable_class = BoardRows  # the rows, not dicts (what QuerySet.values() sets it to)
     return rows
 
 
-def _published(found: dict | None) -> bool:
-    return bool(found and found["current_version__status"] == Version.Status.PUBLISHED)
+def board_counts(*, region: Region, year: int, kind: str = "", status: str = "", q: str = "", today: date | None = None) -> dict:
+    """What the board sums up, of all the region's rows whatever the filters: how many are
+    expected, on time, late, unpublished (of which overdue), and the average score of those
+    scored; and how many rows the filters show (`shown`). One query."""
+    today = today or timezone.localdate()
+    chosen = {"region": region, "year": year, "today": today, "summary": True}
+    rows = _departments(**chosen).union(_units(**chosen), all=True)
 
+    def count(condition: Q = Q()) -> Count:
+        return Count("status_rank", filter=condition or None)
 
-def _row(region, year, department, kind, entity, found, today, position) -> BoardRow:
-    row = BoardRow(region.name, year, department, kind, entity, position)
-    if found is None:
-        return row
-    first = found["first_published"]
-    row.disclosure_id = found["pk"]
-    row.approval_date = found["approval_date"]
-    row.published = timezone.localtime(first).date() if first else None
-    row.status, row.days = _status(row.approval_date, row.published, today)
-    if _published(found) and found["current_version__quality__total"] is not None:
-        row.score = Decimal(str(found["current_version__quality__total"])).quantize(Decimal("0.01"))
-        row.grade = found["current_version__quality__grade"] or ""
-    return row
-
-
-def board_filter(rows: list[BoardRow], *, kind: str = "", status: str = "", q: str = "") -> list[BoardRow]:
-    """The rows of a kind (部门决算/单位决算), a status filter (STATUS_FILTERS) and whose
-    department or entity names contain `q`."""
-    q = q.strip()
-    statuses = STATUS_FILTERS[status][1] if status in STATUS_FILTERS else None
-    return [
-        row
-        for row in rows
-        if (not kind or row.kind == kind)
-        and (statuses is None or row.status in statuses)
-        and (not q or q in row.department or q in row.entity)
-    ]
-
-
-def board_counts(rows: list[BoardRow]) -> dict:
-    """What the board sums up: how many are expected, on time, late, unpublished (of which
-    overdue), and the average score of those scored."""
-    scored = [row.score for row in rows if row.score is not None]
-    return {
-        "expected": len(rows),
-        "on_time": sum(row.status == ON_TIME for row in rows),
-        "late": sum(row.status == LATE for row in rows),
-        "published_no_date": sum(row.status == PUBLISHED_NO_DATE for row in rows),
-        "unpublished": sum(not row.is_published for row in rows),
-        "overdue": sum(row.status == OVERDUE for row in rows),
-        "average": (sum(scored, Decimal(0)) / len(scored)).quantize(Decimal("0.1")) if scored else None,
-    }
+    counts = rows.aggregate(
+        expected=count(),
+        on_time=count(Q(status_rank=STATUS_RANK[ON_TIME])),
+        late=count(Q(status_rank=STATUS_RANK[LATE])),
+        published_no_date=count(Q(status_rank=STATUS_RANK[PUBLISHED_NO_DATE])),
+        unpublished=count(Q(published__isnull=True)),
+        overdue=count(Q(status_rank=STATUS_RANK[OVERDUE])),
+        scored=Count("score"),
+        score_sum=Sum("score", output_field=SCORE),
+        shown=count(_shown(kind=kind, status=status, q=q)),
+    )
+    scored, total = counts.pop("scored"), counts.pop("score_sum")
+    # As Decimal sums and divides them: the exact sum of the scores, rounded once.
+    counts["average"] = (Decimal(total) / scored).quantize(Decimal("0.1")) if scored else None
+    return counts

@@ -12,8 +12,8 @@ from django_tables2 import RequestConfig
 
 from ..exporting.cells import csv_text
 from ..models import Disclosure
-from ..rendering.board import BoardTable, board_values
-from ..services.board import STATUS_FILTERS, board_choice, board_counts, board_filter, board_rows
+from ..rendering.board import BoardTable, CountedPaginator, board_values
+from ..services.board import STATUS_FILTERS, board_choice, board_counts, board_rows
 
 PER_PAGE = 50
 
@@ -29,34 +29,36 @@ class BoardForm(forms.Form):
 
 
 def _board(request):
-    """(choice, form, all rows, rows shown) for the request's region, year and filters."""
+    """(choice, form, filters) of the request: its region and year, and the filters shown."""
     choice = board_choice(region_code=request.GET.get("region", ""), year=request.GET.get("year", ""))
     form = BoardForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    rows = board_rows(region=choice.region, year=choice.year) if choice.region and choice.year else []
-    shown = board_filter(rows, kind=filters.get("kind", ""), status=filters.get("status", ""), q=filters.get("q", ""))
-    return choice, form, rows, shown
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    return choice, form, {name: cleaned.get(name, "") for name in ("kind", "status", "q")}
 
 
 @require_GET
 def board(request):
-    choice, form, rows, shown = _board(request)
-    table = BoardTable(shown)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    choice, form, filters = _board(request)
+    if choice.region and choice.year:
+        chosen = {"region": choice.region, "year": choice.year, **filters}
+        rows, counts = board_rows(**chosen), board_counts(**chosen)
+    else:
+        rows, counts = [], {"shown": 0}
+    table = BoardTable(rows)
+    paginate = {"per_page": PER_PAGE, "paginator_class": CountedPaginator, "count": counts["shown"]}
+    RequestConfig(request, paginate=paginate).configure(table)
     return render(
         request,
         "public/board.html",
-        {
-            "choice": choice, "form": form, "table": table, "counts": board_counts(rows), "shown": len(shown),
-            "query": request.GET.urlencode(),
-        },
+        {"choice": choice, "form": form, "table": table, "counts": counts, "shown": counts["shown"], "query": request.GET.urlencode()},
     )
 
 
 @require_GET
 def board_csv(request):
-    choice, _, _, shown = _board(request)
-    table = BoardTable(shown, order_by=request.GET.get("sort") or None)
+    choice, _, filters = _board(request)
+    rows = board_rows(region=choice.region, year=choice.year, **filters) if choice.region and choice.year else []
+    table = BoardTable(rows, order_by=request.GET.get("sort") or None)
     response = HttpResponse(csv_text(board_values(table)), content_type="text/csv; charset=utf-8")
     name = f"board-{choice.region.code}-{choice.year}.csv" if choice.region and choice.year else "board.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from accounts_app import caching
 from accounts_app.models import Department, Disclosure, FiscalYear, Unit, Version
+from accounts_app.services import board
 from accounts_app.services.organisations import SEED_REGIONS, disclosure_ensure, region_ensure
 from tests.conftest import publish_workbook
 from tests.public.test_lists import parsed
@@ -160,6 +162,98 @@ def test_sorting_by_status_score_and_name(client, world):
         assert client.get(f"{path}?sort=nonsense&region=x&year=1999&status=x&kind=x").status_code == 200
 
 
+def _csv(client, query: str) -> list[list[str]]:
+    text = client.get(f"/board/board.csv?region={REGION}&year=2023&{query}").content.decode("utf-8")
+    return list(csv.reader(io.StringIO(text[1:])))[1:]
+
+
+def _status_key(label: str) -> tuple[int, int]:
+    """The status column's order, read from its label: best first, then by days."""
+    if label.startswith("未公开（截止日期"):  # pending: the most days left first
+        return 3, (timezone.localdate() - date.fromisoformat(label[9:19])).days
+    number = int("".join(c for c in label if c.isdigit()) or 0)
+    for rank, start in enumerate(("按时公开", "已公开（未登记", "逾期", None, "未公开（未登记", "未公开（逾期")):
+        if start and label.startswith(start):
+            return rank, number
+    raise AssertionError(label)
+
+
+SORT_KEYS = {  # column → its order, from a CSV row (as the rows were sorted in memory before)
+    "department": lambda row: row[2],
+    "entity": lambda row: row[3],
+    "kind": lambda row: {"部门决算": "department", "单位决算": "unit"}[row[4]],
+    "approval_date": lambda row: row[5] or "9999",
+    "deadline": lambda row: row[5] or "9999",
+    "published": lambda row: row[7] or "9999",
+    "status": lambda row: _status_key(row[8]),
+    "coverage": lambda row: int(row[10].split("/")[0]) / int(row[10].split("/")[1]) if row[10] else -1,
+    "score": lambda row: float(row[11]) if row[11] else -1,
+    "grade": lambda row: float(row[11]) if row[11] else -1,
+}
+
+
+def test_every_sort_is_its_column_then_the_default_order(client, world):
+    region = world.disclosure.department.region
+    year = FiscalYear.objects.get(year=2023)
+    for name, approved in (("B局", -40), ("a局", -40), ("Z局", None), ("新乡市凤泉区审计局", -21), ("新乡市凤泉区统计局", -20)):
+        department = Department.objects.create(region=region, name=name)
+        Disclosure.objects.create(department=department, year=year, kind="department", approval_date=_days(approved) if approved else None)
+        for unit, is_main in (("乙中心", False), ("甲中心", False), ("机关", True)):  # 本级 first, then by name
+            Unit.objects.create(department=department, name=f"{name}{unit}", is_main=is_main)
+    default = _csv(client, "")
+    position = {row[3]: n for n, row in enumerate(default)}
+    for name in ("B局", "a局", "Z局"):  # each department, then its units: 本级 first
+        first = position[name]
+        assert [row[3] for row in default[first:first + 2]] == [name, f"{name}机关（本级）"]
+        assert {row[3] for row in default[first + 2:first + 4]} == {f"{name}乙中心", f"{name}甲中心"}
+    for column, key in SORT_KEYS.items():
+        for descending in (False, True):
+            rows = _csv(client, f"sort={'-' if descending else ''}{column}")
+            expected = sorted(default, key=lambda row: (key(row), position[row[3]]), reverse=descending)
+            assert [row[3] for row in rows] == [row[3] for row in expected], (column, descending)
+    page = _rows(client, f"region={REGION}&year=2023&sort=-status")  # the page sorts as the CSV
+    assert [row[1] for row in page] == [row[3] for row in _csv(client, "sort=-status")][:50]
+
+
+def _version(disclosure: Disclosure, published_at) -> Version:
+    return Version.objects.create(
+        disclosure=disclosure, number=disclosure.versions.count() + 1, status=Version.Status.PUBLISHED, table_set="x",
+        source_name="x.xlsx", source_sha256="x", source_size=0, published_at=published_at,
+    )
+
+
+def test_the_deadline_is_kept_by_the_local_day_of_the_first_publication(client, world):
+    region = world.disclosure.department.region
+    year = FiscalYear.objects.get(year=2023)
+    deadline = _days(-20)  # 批复 40 days ago
+    local = timezone.get_current_timezone()
+    for name, published in (
+        ("新乡市凤泉区甲局", datetime.combine(deadline, time(23, 30), local)),  # 15:30 UTC: still the deadline day here
+        ("新乡市凤泉区乙局", datetime.combine(deadline + timedelta(days=1), time(0, 10), local)),  # the day after, here
+    ):
+        disclosure = Disclosure.objects.create(
+            department=Department.objects.create(region=region, name=name), year=year, kind="department", approval_date=_days(-40)
+        )
+        _version(disclosure, published + timedelta(days=30))  # a correction: the first publication counts
+        _version(disclosure, published)
+    for name, approved in (("新乡市凤泉区丙局", -20), ("新乡市凤泉区丁局", -21)):  # today is the deadline; the day after
+        Disclosure.objects.create(
+            department=Department.objects.create(region=region, name=name), year=year, kind="department", approval_date=_days(approved)
+        )
+    rows = _by_entity(_rows(client, f"region={REGION}&year=2023&q=新乡市凤泉区"))
+    assert rows["新乡市凤泉区甲局"][5:7] == [f"{deadline:%Y-%m-%d}", "按时公开"]
+    assert rows["新乡市凤泉区乙局"][5:7] == [f"{deadline + timedelta(days=1):%Y-%m-%d}", "逾期 1 天公开"]
+    assert rows["新乡市凤泉区丙局"][6] == f"未公开（截止日期 {_days(0):%Y-%m-%d}）"
+    assert rows["新乡市凤泉区丁局"][6] == "未公开（逾期 1 天）"
+    assert {row[1] for row in _rows(client, f"region={REGION}&year=2023&status=late")} == {HEALTH, "新乡市凤泉区乙局"}
+    assert [row[1] for row in _rows(client, f"region={REGION}&year=2023&status=overdue&sort=-status")] == [AUDIT, "新乡市凤泉区丁局"]  # the most days first
+    html = client.get(f"/board/?region={REGION}&year=2023").content.decode()
+    assert "按时公开<strong>2</strong>" in html and "逾期公开<strong>2</strong>" in html and "其中已逾期 2" in html
+    scores = [world.quality["total"], Version.objects.get(disclosure__unit__name=CENTRE).quality["total"]]
+    average = (sum(Decimal(str(s)).quantize(Decimal("0.01")) for s in scores) / 2).quantize(Decimal("0.1"))
+    assert f"平均公开质量<strong>{average}</strong>" in html
+
+
 def test_csv_has_the_rows_with_region_year_and_days_late(client, world):
     response = client.get(f"/board/board.csv?region={REGION}&year=2023&sort=status")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -193,29 +287,48 @@ def test_csv_defuses_cells_a_spreadsheet_would_read_as_formulas(client, world):
     assert "=HYPERLINK(&quot;http://example.com&quot;" in html  # escaped on the page
 
 
-def test_a_constant_number_of_queries_whatever_the_rows(client, world, django_assert_num_queries):
-    path = f"/board/?region={REGION}&year=2023"
-    client.get(path)
+def _fresh() -> None:
     cache.clear()  # the views' queries, not the page cache's (tests/public/test_page_cache.py)
     caching.stamp(), caching.events(), caching.generation()
+
+
+def test_a_constant_number_of_queries_whatever_the_rows(client, world, django_assert_num_queries, monkeypatch):
+    path, csv_path = f"/board/?region={REGION}&year=2023", f"/board/board.csv?region={REGION}&year=2023"
+    client.get(path)
+    _fresh()
     with CaptureQueriesContext(connection) as few:
         assert client.get(path).status_code == 200
+    _fresh()
+    with CaptureQueriesContext(connection) as few_csv:
+        assert client.get(csv_path).status_code == 200
     region = world.disclosure.department.region
     year = FiscalYear.objects.get(year=2023)
     for n in range(30):
         department = Department.objects.create(region=region, name=f"新乡市凤泉区测试局{n:02d}")
         Unit.objects.create(department=department, name=f"新乡市凤泉区测试局{n:02d}本级", is_main=True)
         Disclosure.objects.create(department=department, year=year, kind="department", approval_date=_days(-n))
-    cache.clear()
-    caching.stamp(), caching.events(), caching.generation()
-    with django_assert_num_queries(len(few)):
-        response = client.get(path)
-    assert len(parsed(response, "board").rows) == 50  # paginated: 65 rows, 50 a page
-    assert len(few) == 5  # the regions, the region's years, its departments, units and disclosures
-    cache.clear()
-    caching.stamp(), caching.events(), caching.generation()
-    with django_assert_num_queries(len(few)):
-        assert client.get(f"/board/board.csv?region={REGION}&year=2023").status_code == 200
+    built = []  # only the page's rows become Python objects: the database filters, sorts and pages
+
+    class CountedRow(board.BoardRow):
+        def __init__(self, **values):
+            super().__init__(**values)
+            built.append(self.entity)
+
+    monkeypatch.setattr(board, "BoardRow", CountedRow)
+    _fresh()
+    with django_assert_num_queries(len(few)) as page_queries:
+        response = client.get(f"{path}&sort=-status&page=2")
+    assert len(parsed(response, "board").rows) == 15 and len(built) == 15  # 65 rows, 50 a page: the second page
+    assert "本页显示 65 个部门或单位" in response.content.decode()
+    assert sum("LIMIT 15 OFFSET 50" in query["sql"] for query in page_queries.captured_queries) == 1
+    # the regions, the region's years, the summary (with the number of rows shown) and the page's rows
+    assert len(few) == 4
+    _fresh()
+    built.clear()
+    with django_assert_num_queries(len(few_csv)):
+        text = client.get(csv_path).content.decode()
+    assert len(few_csv) == 3  # the regions, the region's years and every row (a download: the whole region)
+    assert len(built) == 65 and len(list(csv.reader(io.StringIO(text[1:])))) == 66
 
 
 def test_linked_from_the_home_page_and_the_navigation(client, world):
