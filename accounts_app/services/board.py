@@ -143,9 +143,10 @@ def board_choice(*, region_code: str = "", year: str = "") -> BoardChoice:
         region = next((r for r in regions if r.pk == latest), regions[0] if regions else None)
     if region is None:
         return BoardChoice(regions, None)
-    years = list(
-        Disclosure.objects.filter(department__region=region).order_by("-year__year").values_list("year__year", flat=True).distinct()
-    )
+    # Each year asks whether the region has a disclosure then (EXISTS, by its departments'
+    # index): a DISTINCT over the region's disclosures read the whole table (Seq Scan).
+    registered = Disclosure.objects.filter(year=OuterRef("pk"), department__region=region)
+    years = list(FiscalYear.objects.filter(Exists(registered)).order_by("-year").values_list("year", flat=True))
     chosen = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
     return BoardChoice(regions, region, years, chosen)
 
