@@ -137,9 +137,7 @@ def _matching(
     """The figures of `disclosures`' current versions that match, one row each (one filter()
     call: one chain of joins). The figure's partition is its disclosure's year: the `year`
     of the scope when there is one, a constant, so that PostgreSQL reads that partition only
-    and estimates the rows right (`= listed_year` on top of `listed_year = 2023` counted the
-    year twice: 40 rows foreseen for 2,400, and a sort of the region's figures chosen over
-    the walk in order that stops with the page)."""
+    (`= listed_year`, a join condition, probes every year's partition for each line)."""
     conditions = {f"{_F}isnull": False, f"{_F}year": F("listed_year") if year is None else year}
     if table:
         conditions[f"{_T}table"] = table
@@ -185,14 +183,16 @@ def figure_page(
 ) -> FigurePage:
     """One page of the figures of the current versions of `figure_scope(**scope)`, after
     `cursor` or from `offset` (at most figure_offset_max(), which the caller checks), in three
-    queries at most, none reading more than the page, the offset or the count's cap:
+    queries (a code or column filter's page with its SET LOCAL, an offset's running sum one
+    more per OFFSET_CHUNK versions it passes), none reading more than the page, the offset or
+    the count's cap:
 
     - the count: kept at publication (ListingCount, per year, region and kind, and per table;
       ListingCell per cell, for a code or column filter); a department's from its disclosures'
       figure counts, or with a code or column filter its matches counted up to count_cap()
       (then "at least");
     - with an offset and no code or column filter, where it falls: a running sum of the
-      versions' figure counts in version order, stopped at the first one past it;
+      versions' figure counts in version order, stopped at the first one past it (_offset_start);
     - the page and one row more (is there a next page?), in PAGE_ORDER: the versions in order
       from the index, each one's figures sorted on their own (an incremental sort).
 

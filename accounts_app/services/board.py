@@ -13,13 +13,12 @@ the board, or the CSV's every row) become Python objects (BoardRow)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
-    Case, Count, DateField, DecimalField, Exists, Expression, F, FilteredRelation, FloatField, Func, IntegerField, Max,
+    Case, Count, DateField, DecimalField, Exists, F, FilteredRelation, FloatField, IntegerField, Max,
     Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, When,
 )
 from django.db.models.fields.json import KeyTextTransform
@@ -29,7 +28,8 @@ from django.db.models.query import ValuesIterable
 from django.utils import timezone
 
 from ..models import Department, Disclosure, FiscalYear, Region, Unit, Version
-from .deadlines import LIMIT_DAYS, deadline_of
+from .board_sql import Codepoint, Timeliness
+from .deadlines import deadline_of
 
 Kind = Disclosure.Kind
 PUBLISHED = Version.Status.PUBLISHED
@@ -47,6 +47,14 @@ STATUS_FILTERS = {
 }
 # Best first: ascending sorts from 按时公开 to the longest overdue.
 STATUS_RANK = {ON_TIME: 0, PUBLISHED_NO_DATE: 1, LATE: 2, PENDING: 3, NO_DATE: 4, OVERDUE: 5}
+# A row's status as its STATUS_RANK, and the days it is sorted by within its status (days late
+# when published late; days past the deadline, ≤ 0 while pending; else 0): board_sql.Timeliness.
+RANK_SQL = (
+    "CASE WHEN {published} IS NOT NULL THEN CASE WHEN {approval} IS NULL THEN %(published_no_date)d"
+    " WHEN {late} > 0 THEN %(late)d ELSE %(on_time)d END"
+    " WHEN {approval} IS NULL THEN %(no_date)d WHEN {overdue} > 0 THEN %(overdue)d ELSE %(pending)d END"
+) % STATUS_RANK
+DAYS_SQL = "CASE WHEN {published} IS NOT NULL THEN CASE WHEN {late} > 0 THEN {late} ELSE 0 END WHEN {approval} IS NULL THEN 0 ELSE {overdue} END"
 CENT = Decimal("0.01")
 SCORE = DecimalField(max_digits=20, decimal_places=2)  # 公开质量 totals are stored to the cent
 NEVER = date(9999, 12, 31)  # the sort key of no date: after every date, as "9999" sorted before
@@ -151,70 +159,6 @@ def board_choice(*, region_code: str = "", year: str = "") -> BoardChoice:
     return BoardChoice(regions, region, years, chosen)
 
 
-def _sql(template: str, **parts: tuple[str, tuple]) -> tuple[str, tuple]:
-    """`template` with each {name} replaced by that part's SQL, the parameters in their order."""
-    sql, params, last = [], [], 0
-    for match in re.finditer(r"\{(\w+)\}", template):
-        part_sql, part_params = parts[match[1]]
-        sql += [template[last:match.start()], part_sql]
-        params += part_params
-        last = match.end()
-    return "".join([*sql, template[last:]]), tuple(params)
-
-
-def _days_after_deadline(connection, day: tuple[str, tuple], approval: tuple[str, tuple]) -> tuple[str, tuple]:
-    """How many days `day` is after the deadline (LIMIT_DAYS after 批复), in SQL: PostgreSQL
-    subtracts dates to an integer, SQLite subtracts their Julian day numbers."""
-    if connection.vendor == "sqlite":
-        return _sql(f"(CAST(julianday({{day}}) - julianday({{approval}}) AS INTEGER) - {LIMIT_DAYS})", day=day, approval=approval)
-    return _sql(f"(({{day}} - {{approval}}) - {LIMIT_DAYS})", day=day, approval=approval)
-
-
-class Timeliness(Expression):
-    """A row's status (as its STATUS_RANK), or the days it is sorted by within its status, from
-    the day it was first published (NULL: not yet), its 批复 date (NULL: not registered) and
-    today, by the rule of services.deadlines. Written as one SQL expression whose three parts
-    are compiled once each: as a tree of Case/When the ORM would resolve and compile each
-    part at every use, which cost more than the query itself."""
-
-    output_field = IntegerField()
-    RANK = (
-        "CASE WHEN {published} IS NOT NULL THEN CASE WHEN {approval} IS NULL THEN %(published_no_date)d"
-        " WHEN {late} > 0 THEN %(late)d ELSE %(on_time)d END"
-        " WHEN {approval} IS NULL THEN %(no_date)d WHEN {overdue} > 0 THEN %(overdue)d ELSE %(pending)d END"
-    ) % STATUS_RANK
-    # Days late when published late; days past the deadline, ≤ 0 while pending; else 0.
-    DAYS = "CASE WHEN {published} IS NOT NULL THEN CASE WHEN {late} > 0 THEN {late} ELSE 0 END WHEN {approval} IS NULL THEN 0 ELSE {overdue} END"
-
-    def __init__(self, template: str, published, approval, today):
-        super().__init__()
-        self.template, self.sources = template, [published, approval, today]
-
-    def get_source_expressions(self):
-        return self.sources
-
-    def set_source_expressions(self, expressions):
-        self.sources = list(expressions)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        published, approval, today = (compiler.compile(source) for source in self.sources)
-        return _sql(
-            self.template, published=published, approval=approval,
-            late=_days_after_deadline(connection, published, approval), overdue=_days_after_deadline(connection, today, approval),
-        )
-
-
-class Codepoint(Func):
-    """A name that sorts as Python sorts strings, by code point, whatever the database's
-    collation (the board's 部门 and 公开主体 columns always sorted so): PostgreSQL's "C"
-    collation (UTF-8 bytes), SQLite's default."""
-
-    template = '(%(expressions)s) COLLATE "C"'
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return compiler.compile(self.source_expressions[0])
-
-
 def _expected(year: int, prefix: str = "") -> Q:
     """models.organisation.expected_in as a filter: from first_year (if set) to last_year (if set)."""
     return (Q(**{f"{prefix}first_year__isnull": True}) | Q(**{f"{prefix}first_year__lte": year})) & (
@@ -261,7 +205,7 @@ def _timeliness(rows: QuerySet, *, today: date) -> QuerySet:
         score=Max(Case(When(current, then=Cast(KeyTextTransform("total", "pv__quality"), SCORE)))),
         grade=Max(Case(When(current, then=KeyTextTransform("grade", "pv__quality")))),  # shown with the score only
     )
-    return rows.annotate(status_rank=Timeliness(Timeliness.RANK, F("published"), F("approval_date"), Value(today, output_field=DateField())))
+    return rows.annotate(status_rank=Timeliness(RANK_SQL, F("published"), F("approval_date"), Value(today, output_field=DateField())))
 
 
 def _details(rows: QuerySet, *, region: Region, year: int, today: date) -> QuerySet:
@@ -272,7 +216,7 @@ def _details(rows: QuerySet, *, region: Region, year: int, today: date) -> Query
         disclosure_id=F("d__id"),
         # After the status, (BoardRow.days) the fewest days late or overdue first, and of those
         # pending the most days left first.
-        status_days=Timeliness(Timeliness.DAYS, F("published"), F("approval_date"), Value(today, output_field=DateField())),
+        status_days=Timeliness(DAYS_SQL, F("published"), F("approval_date"), Value(today, output_field=DateField())),
         approval_rank=Coalesce("approval_date", Value(NEVER)),
         published_rank=Coalesce("published", Value(NEVER)),
         score_rank=Coalesce("score", Value(Decimal(-1)), output_field=SCORE),
