@@ -2,9 +2,9 @@
 queryset of services.board.board_rows, whose records are BoardRow): its columns give the
 headers, the sorting (each column's order_by names the query's sort keys, never NULL, so that
 the database sorts) and the pagination (the database pages, the number of rows counted with the
-summary); the body of the page shown is built here in one pass from the page's records only,
-as rendering.tables does for the disclosure tables (a cell-by-cell render costs more than the
-rest of the page), and the CSV takes its values from the same rows, in the table's order."""
+summary); the body of the page shown is built in one pass from the page's records only
+(rendering.lists OnePassRows, as the home list), and the CSV takes its values from the same
+rows, in the table's order."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+
+from .lists import OnePassRows
 
 NONE = "—"
 
@@ -60,7 +61,7 @@ class CountedPaginator(Paginator):
         return self.counted
 
 
-class BoardTable(tables.Table):
+class BoardTable(OnePassRows, tables.Table):
     department = _column("department", "department_name")
     entity = _column("entity", "entity_name")
     kind = _column("kind_label", "kind")
@@ -73,37 +74,23 @@ class BoardTable(tables.Table):
     grade = _column("grade", "score_rank")
 
     class Meta:
-        template_name = "tables/board.html"
+        template_name = "tables/rows.html"
         attrs = {"class": "list", "id": "board"}
         order_by = ("department",)
         empty_text = "没有符合条件的部门或单位。"
 
-    @property
-    def has_rows(self) -> bool:
-        """Whether the page shown (the table, when not paginated) has rows: the page's own rows,
-        fetched once for the body too, rather than a count of the table's."""
-        page = getattr(self, "page", None)
-        return bool(page.object_list) if page else bool(len(self.data))
-
-    @property
-    def body_html(self) -> SafeString:
-        """The rows of the page shown (all rows when not paginated), as <tr> markup."""
-        page = getattr(self, "page", None)
-        records = [row.record for row in page.object_list] if page else self.data
-        return mark_safe("".join(_row_html(record) for record in records))
-
-
-def _row_html(row) -> str:
-    if row.disclosure_id and row.is_published:
-        entity = format_html('<a href="{}">{}</a>', reverse("disclosure", args=[row.disclosure_id]), row.entity)
-    else:
-        entity = escape(row.entity)
-    status = format_html('<span class="urgency-overdue">{}</span>', row.status_label) if row.days_late else escape(row.status_label)
-    cells = (
-        escape(row.department), entity, escape(row.kind_label), row.approval_text, row.deadline_text, row.published_text,
-        status, escape(row.coverage_label or NONE), row.score_text or NONE, escape(row.grade or NONE),
-    )
-    return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+    def cells(self, record) -> tuple[str, ...]:
+        if record.disclosure_id and record.is_published:
+            entity = format_html('<a href="{}">{}</a>', reverse("disclosure", args=[record.disclosure_id]), record.entity)
+        else:
+            entity = escape(record.entity)
+        label = record.status_label
+        status = format_html('<span class="urgency-overdue">{}</span>', label) if record.days_late else escape(label)
+        return (
+            escape(record.department), entity, escape(record.kind_label), record.approval_text, record.deadline_text,
+            record.published_text, status, escape(record.coverage_label or NONE), record.score_text or NONE,
+            escape(record.grade or NONE),
+        )
 
 
 def board_values(table: BoardTable) -> Iterator[list]:

@@ -114,7 +114,6 @@ def _count(keys: set[Key] | None) -> None:
     )
 
 
-
 _CELL = "current_version__tables__"
 
 

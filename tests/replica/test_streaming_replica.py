@@ -34,7 +34,7 @@ import pytest
 import requests
 
 from deploy import replica_cluster
-from tests.processes import start
+from tests.processes import free_port, start
 
 ROOT = Path(__file__).resolve().parents[2]
 PIN_SECONDS = 4  # short, so that the test also sees the pin end
@@ -83,7 +83,7 @@ def run(command: list[str], env: dict, what: str) -> str:
 
 def start_site(stack: ExitStack, env: dict, work: Path) -> str:
     """gunicorn with two workers (the pin cookie must hold across processes); its address."""
-    port, log = replica_cluster.free_port(), work / "gunicorn.log"
+    port, log = free_port(), work / "gunicorn.log"
     process = start(stack, [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "-w", "2", "-b", f"127.0.0.1:{port}",
                             "--timeout", "120", "--log-level", "warning"], log, env)
     base = f"http://127.0.0.1:{port}"
