@@ -1,8 +1,8 @@
 """The public timeliness and quality board as a django-tables2 table over the board's rows (the
-queryset of services.board.board_rows, whose records are BoardRow): its columns give the
-headers, the sorting (each column's order_by names the query's sort keys, never NULL, so that
-the database sorts) and the pagination (the database pages, the number of rows counted with the
-summary); the body of the page shown is built in one pass from the page's records only
+rows of services.board.board_rows, read as a queryset, whose records are BoardRow): its
+columns give the headers, the sorting (each column's order_by names the statement's sort keys,
+so that the database sorts) and the pagination (the database pages, the number of rows counted
+with the summary); the body of the page shown is built in one pass from the page's records only
 (rendering.lists OnePassRows, as the home list), and the CSV takes its values from the same
 rows, in the table's order."""
 
@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import django_tables2 as tables
-from django.core.paginator import Paginator
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.html import escape, format_html
 
 from .lists import OnePassRows
@@ -46,19 +44,6 @@ POSITION = ("position_department", "position_group", "position_entity")
 def _column(attribute: str, *order_by: str) -> tables.Column:
     """The column printing the row's `attribute`, sorted by the query's columns `order_by`."""
     return tables.Column(accessor=attribute, verbose_name=HEADINGS[attribute], order_by=(*order_by, *POSITION))
-
-
-class CountedPaginator(Paginator):
-    """The board's pages: its rows are counted with its summary (services.board.board_counts),
-    not once more by the paginator."""
-
-    def __init__(self, object_list, per_page, *, count: int, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.counted = count
-
-    @cached_property
-    def count(self) -> int:
-        return self.counted
 
 
 class BoardTable(OnePassRows, tables.Table):

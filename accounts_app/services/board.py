@@ -5,11 +5,10 @@ set; and any with a disclosure registered for the year) — with its 批复 date
 first published, its 所属单位 coverage and the 公开质量 of its current version.
 
 A region holds up to thousands of departments and units, so the database does the work, in a
-number of queries and of Python objects that does not grow with it: board_rows is one query (a
-UNION ALL of the region's departments as 部门决算 rows and its units as 单位决算 rows) that
-computes what each row shows, its status and its sort keys (COLUMNS), and filters, sorts and
-pages them; board_counts is one aggregate over the same rows. Only the rows fetched (a page of
-the board, or the CSV's every row) become Python objects (BoardRow)."""
+number of queries and of Python objects that does not grow with it: the rows (board_rows) are
+one statement (services.board_sql) that computes what each row shows and its status, and
+filters, sorts and pages them; the summary is one aggregate over the same rows. Only the rows
+fetched (a page of the board, or the CSV's every row) become Python objects (BoardRow)."""
 
 from __future__ import annotations
 
@@ -17,22 +16,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import (
-    Case, Count, DateField, DecimalField, Exists, F, FilteredRelation, FloatField, IntegerField, Max,
-    Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, When,
-)
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce, Concat, StrIndex, TruncDate
-from django.db.models.lookups import GreaterThan
-from django.db.models.query import ValuesIterable
+from django.db import connections, router
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from ..models import Department, Disclosure, FiscalYear, Region, Unit, Version
-from .board_sql import Codepoint, Timeliness
+from ..models import Disclosure, FiscalYear, Region
+from . import board_sql
 from .deadlines import deadline_of
 
 Kind = Disclosure.Kind
-PUBLISHED = Version.Status.PUBLISHED
 
 ON_TIME, LATE, OVERDUE, PENDING, PUBLISHED_NO_DATE, NO_DATE = (
     "on_time", "late", "overdue", "pending", "published_no_date", "no_date",
@@ -48,16 +40,18 @@ STATUS_FILTERS = {
 # Best first: ascending sorts from 按时公开 to the longest overdue.
 STATUS_RANK = {ON_TIME: 0, PUBLISHED_NO_DATE: 1, LATE: 2, PENDING: 3, NO_DATE: 4, OVERDUE: 5}
 # A row's status as its STATUS_RANK, and the days it is sorted by within its status (days late
-# when published late; days past the deadline, ≤ 0 while pending; else 0): board_sql.Timeliness.
+# when published late; days past the deadline, ≤ 0 while pending; else 0): board_sql.board_sql.
 RANK_SQL = (
     "CASE WHEN {published} IS NOT NULL THEN CASE WHEN {approval} IS NULL THEN %(published_no_date)d"
     " WHEN {late} > 0 THEN %(late)d ELSE %(on_time)d END"
     " WHEN {approval} IS NULL THEN %(no_date)d WHEN {overdue} > 0 THEN %(overdue)d ELSE %(pending)d END"
 ) % STATUS_RANK
 DAYS_SQL = "CASE WHEN {published} IS NOT NULL THEN CASE WHEN {late} > 0 THEN {late} ELSE 0 END WHEN {approval} IS NULL THEN 0 ELSE {overdue} END"
+STATUS_OF_RANK = {rank: status for status, rank in STATUS_RANK.items()}
 CENT = Decimal("0.01")
-SCORE = DecimalField(max_digits=20, decimal_places=2)  # 公开质量 totals are stored to the cent
-NEVER = date(9999, 12, 31)  # the sort key of no date: after every date, as "9999" sorted before
+# The default order: departments by name (the database's collation), each followed by its
+# units, the main unit (本级) first, then by name.
+POSITION = ("position_department", "position_group", "position_entity")
 
 
 @dataclass
@@ -159,202 +153,119 @@ def board_choice(*, region_code: str = "", year: str = "") -> BoardChoice:
     return BoardChoice(regions, region, years, chosen)
 
 
-def _expected(year: int, prefix: str = "") -> Q:
-    """models.organisation.expected_in as a filter: from first_year (if set) to last_year (if set)."""
-    return (Q(**{f"{prefix}first_year__isnull": True}) | Q(**{f"{prefix}first_year__lte": year})) & (
-        Q(**{f"{prefix}last_year__isnull": True}) | Q(**{f"{prefix}last_year__gte": year})
-    )
+KIND = board_sql.COLUMNS.index("kind")  # never NULL in a row
+# What the summary counts, of all the region's rows ("shown": those the filters show).
+COUNTED = {
+    "expected": "1 = 1", "on_time": f"status_rank = {STATUS_RANK[ON_TIME]}", "late": f"status_rank = {STATUS_RANK[LATE]}",
+    "published_no_date": f"status_rank = {STATUS_RANK[PUBLISHED_NO_DATE]}", "unpublished": "published IS NULL",
+    "overdue": f"status_rank = {STATUS_RANK[OVERDUE]}", "shown": "",
+}
 
 
-def _fiscal_year(year: int) -> Subquery:
-    """The year's id, for the joins' conditions (which cannot follow a relation)."""
-    return Subquery(FiscalYear.objects.filter(year=year).values("pk")[:1])
+class BoardRows:
+    """The rows of a region's board for a year, as django-tables2 reads a queryset: sorted
+    (`order_by` keys of board_sql.sort_keys, "-" for descending), counted (`count`: from the
+    summary) and sliced by the database; only the rows fetched become BoardRow. `summary`
+    sums up all the region's rows, whatever the filters, and counts those shown. With a `page`
+    (offset, limit) foreseen, the summary is computed with that page's rows in one statement
+    (the rows computed once), and the paginator's slice of it is served from them."""
 
+    ordered = True  # for the paginator: its pages are stable
 
-def _disclosure(kind: str, year: int) -> FilteredRelation:
-    """The row's disclosure of the year, to be joined (LEFT) as `d`."""
-    return FilteredRelation("disclosures", condition=Q(disclosures__kind=kind, disclosures__year=_fiscal_year(year)))
+    def __init__(self, *, scope: board_sql.Scope, region: Region, order=POSITION, page: tuple[int, int] | None = None):
+        self.scope, self.region, self.order, self.page = scope, region, tuple(order), page
+        self.connection = connections[router.db_for_read(Disclosure)]
+        self._summary: dict | None = None
+        self._page_rows: list[BoardRow] | None = None
+        self._all: list[BoardRow] | None = None
 
+    def order_by(self, *keys: str) -> BoardRows:
+        known = board_sql.sort_keys(self.connection)
+        ordered = BoardRows(scope=self.scope, region=self.region, order=[key for key in keys if key.lstrip("-") in known], page=self.page)
+        if self.order == ordered.order:
+            ordered._summary, ordered._page_rows = self._summary, self._page_rows
+        else:
+            ordered._summary = self._summary  # whatever the order
+        return ordered
 
-# The columns of a row (BoardRow's values, then the sort keys), in the order both parts select
-# them; and those the summary counts (with the names, which the filter on names reads).
-COLUMNS = (
-    "region_name", "year", "department_name", "kind", "entity_name", "disclosure_id", "approval_date", "published",
-    "units_published", "units_total", "score", "grade",
-    "status_rank", "status_days", "approval_rank", "published_rank", "coverage_rank", "score_rank",
-    "position_department", "position_group", "position_entity",
-)
-SUMMARY_COLUMNS = ("department_name", "kind", "entity_name", "published", "score", "status_rank")
-# The default order: departments by name (the database's collation), each followed by its
-# units, the main unit (本级) first, then by name.
-POSITION = ("position_department", "position_group", "position_entity")
-STATUS_OF_RANK = {rank: status for status, rank in STATUS_RANK.items()}
+    def _fetch(self, limit: int | None = None, offset: int = 0) -> list[BoardRow]:
+        sql, params = board_sql.page_statement(self.connection, self.scope, order=self.order, limit=limit, offset=offset)
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [_row(self, dict(zip(board_sql.COLUMNS, values))) for values in cursor.fetchall()]
 
+    def summary(self) -> dict:
+        """How many rows are expected, on time, late, unpublished (of which overdue), the
+        average score of those scored, and how many rows the filters show (`shown`). One query
+        (with the foreseen page's rows, when there is a page)."""
+        if self._summary is None:
+            offset, limit = self.page or (0, None)
+            sql, params = board_sql.summary_statement(self.connection, self.scope, counted=COUNTED, order=self.order, limit=limit, offset=offset)
+            with self.connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                found = cursor.fetchall()
+            paged = len(board_sql.COLUMNS) if limit is not None else 0
+            *counts, scored, total = found[0][paged:]
+            if paged:
+                self._page_rows = [_row(self, dict(zip(board_sql.COLUMNS, values))) for values in found if values[KIND] is not None]  # an empty page: NULLs
+            self._summary = dict(zip(COUNTED, counts))
+            # As Decimal sums and divides them: the exact sum of the scores, rounded once.
+            self._summary["average"] = (Decimal(str(total)) / scored).quantize(Decimal("0.1")) if scored else None
+        return self._summary
 
-def _timeliness(rows: QuerySet, *, today: date) -> QuerySet:
-    """The row's 批复 date, first publication, status and score, from its disclosure `d` of the
-    year and the disclosure's published versions (`pv`), grouped by row: the first publication
-    is their earliest (one MIN, which the database computes once however many expressions use
-    it); the score is the current version's when it is one of them (it is published), the
-    quality total, which needs no other join."""
-    rows = rows.annotate(pv=FilteredRelation("d__versions", condition=Q(d__versions__status=PUBLISHED)))
-    current = Q(pv__id=F("d__current_version_id"))
-    rows = rows.annotate(
-        approval_date=F("d__approval_date"),
-        published=TruncDate(Min("pv__published_at")),  # the local day, in the current time zone
-        score=Max(Case(When(current, then=Cast(KeyTextTransform("total", "pv__quality"), SCORE)))),
-        grade=Max(Case(When(current, then=KeyTextTransform("grade", "pv__quality")))),  # shown with the score only
-    )
-    return rows.annotate(status_rank=Timeliness(RANK_SQL, F("published"), F("approval_date"), Value(today, output_field=DateField())))
+    def count(self) -> int:
+        return self.summary()["shown"]
 
-
-def _details(rows: QuerySet, *, region: Region, year: int, today: date) -> QuerySet:
-    """All that a row shows, and the sort keys (never NULL)."""
-    return rows.annotate(
-        region_name=Value(region.name),
-        year=Value(year),
-        disclosure_id=F("d__id"),
-        # After the status, (BoardRow.days) the fewest days late or overdue first, and of those
-        # pending the most days left first.
-        status_days=Timeliness(DAYS_SQL, F("published"), F("approval_date"), Value(today, output_field=DateField())),
-        approval_rank=Coalesce("approval_date", Value(NEVER)),
-        published_rank=Coalesce("published", Value(NEVER)),
-        score_rank=Coalesce("score", Value(Decimal(-1)), output_field=SCORE),
-    ).values(*COLUMNS)
-
-
-def _departments(*, region: Region, year: int, today: date, summary: bool = False) -> QuerySet:
-    """The 部门决算 rows: each department expected that year or with its disclosure registered,
-    with (but for the summary) its coverage: of its units expected that year or with a
-    disclosure (`ud`), those whose 单位决算's current version is published; counted in the same
-    grouping as the first publication (distinct: the published versions multiply the units)."""
-    rows = (
-        Department.objects.filter(region=region)
-        .order_by()
-        .annotate(d=_disclosure(Kind.DEPARTMENT, year))
-        .filter(_expected(year) | Q(d__isnull=False))
-        .annotate(department_name=Codepoint(F("name")), kind=Value(Kind.DEPARTMENT.value), entity_name=Codepoint(F("name")))
-    )
-    if summary:
-        return _timeliness(rows, today=today).values(*SUMMARY_COLUMNS)
-    units_disclosure = Q(units__disclosures__kind=Kind.UNIT, units__disclosures__year=_fiscal_year(year))
-    rows = rows.annotate(
-        ud=FilteredRelation("units__disclosures", condition=units_disclosure),
-        units_published=Count("units", distinct=True, filter=Q(ud__current_version__status=PUBLISHED)),
-        units_total=Count("units", distinct=True, filter=_expected(year, "units__") | Q(ud__isnull=False)),
-        position_department=F("name"),
-        position_group=Value(0),
-        position_entity=Value(""),
-    ).annotate(
-        coverage_rank=Case(
-            When(units_total__gt=0, then=Cast("units_published", FloatField()) / Cast("units_total", FloatField())),
-            default=Value(-1.0), output_field=FloatField(),
-        ),
-    )
-    return _details(_timeliness(rows, today=today), region=region, year=year, today=today)
-
-
-def _units(*, region: Region, year: int, today: date, summary: bool = False) -> QuerySet:
-    """The 单位决算 rows: each unit expected that year or with its disclosure registered, of a
-    department on the board (expected that year, or with its 部门决算 registered)."""
-    department_disclosure = Disclosure.objects.filter(department=OuterRef("department_id"), kind=Kind.DEPARTMENT, year=_fiscal_year(year))
-    rows = (
-        Unit.objects.filter(department__region=region)
-        .filter(_expected(year, "department__") | Exists(department_disclosure))
-        .order_by()
-        .annotate(d=_disclosure(Kind.UNIT, year))
-        .filter(_expected(year) | Q(d__isnull=False))
-        .annotate(
-            department_name=Codepoint(F("department__name")),
-            kind=Value(Kind.UNIT.value),
-            entity_name=Codepoint(Concat("name", Case(When(is_main=True, then=Value("（本级）")), default=Value("")))),
-        )
-    )
-    if summary:
-        return _timeliness(rows, today=today).values(*SUMMARY_COLUMNS)
-    rows = rows.annotate(
-        units_published=Value(None, output_field=IntegerField()),
-        units_total=Value(None, output_field=IntegerField()),
-        position_department=F("department__name"),
-        position_group=Value(2) - Cast("is_main", IntegerField()),  # 本级 (1) first
-        position_entity=F("name"),
-        coverage_rank=Value(-1.0, output_field=FloatField()),
-    )
-    return _details(_timeliness(rows, today=today), region=region, year=year, today=today)
-
-
-def _shown(*, kind: str = "", status: str = "", q: str = "") -> Q:
-    """The filters as a condition on the rows' columns: of a kind (部门决算/单位决算), a status
-    filter (STATUS_FILTERS) and whose department or entity names contain `q`."""
-    condition = Q()
-    if kind:
-        condition &= Q(kind=kind)
-    if status in STATUS_FILTERS:
-        condition &= Q(status_rank__in=[STATUS_RANK[name] for name in STATUS_FILTERS[status][1]])
-    q = q.strip()
-    if q:  # as Python's `in`: case-sensitive, no wildcard
-        condition &= Q(GreaterThan(StrIndex("department_name", Value(q)), 0)) | Q(GreaterThan(StrIndex("entity_name", Value(q)), 0))
-    return condition
-
-
-class BoardRows(ValuesIterable):
-    """The board's rows as BoardRow: only those fetched (a page, or the CSV's) are built."""
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        if self._all is not None:
+            return self._all[index]
+        start, stop = index.start or 0, index.stop
+        if self._page_rows is not None and self.page and start == self.page[0] and stop is not None and stop - start <= self.page[1]:
+            return self._page_rows[: stop - start]  # the page foreseen
+        return self._fetch(None if stop is None else max(stop - start, 0), start)
 
     def __iter__(self):
-        for values in super().__iter__():
-            score, status, days = values["score"], STATUS_OF_RANK[values["status_rank"]], values["status_days"]
-            yield BoardRow(
-                region=values["region_name"], year=values["year"], department=values["department_name"],
-                kind=values["kind"], entity=values["entity_name"], disclosure_id=values["disclosure_id"],
-                approval_date=values["approval_date"], published=values["published"], status=status,
-                days={LATE: days, OVERDUE: days, PENDING: -days}.get(status),  # PENDING: days left
-                units_published=values["units_published"] if values["units_total"] else None,
-                units_total=values["units_total"] or None,  # no units: no coverage
-                score=None if score is None else Decimal(str(score)).quantize(CENT),
-                grade=(values["grade"] or "") if score is not None else "",
-            )
+        if self._all is None:
+            self._all = self._fetch()
+        return iter(self._all)
+
+    def __len__(self) -> int:  # what django-tables2's paginator counts: the rows shown
+        return self.count() if self._all is None else len(self._all)
 
 
-def board_rows(*, region: Region, year: int, kind: str = "", status: str = "", q: str = "", today: date | None = None) -> QuerySet:
+def _date(value) -> date | None:
+    """A date as the database gives it (SQLite: its ISO text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _row(rows: BoardRows, values: dict) -> BoardRow:
+    score, status, days = values["score"], STATUS_OF_RANK[values["status_rank"]], values["status_days"]
+    return BoardRow(
+        region=rows.region.name, year=rows.scope.year, department=values["department_name"], kind=values["kind"],
+        entity=values["entity_name"], disclosure_id=values["disclosure_id"], approval_date=_date(values["approval_date"]),
+        published=_date(values["published"]), status=status,
+        days={LATE: days, OVERDUE: days, PENDING: -days}.get(status),  # PENDING: days left
+        units_published=values["units_published"] if values["units_total"] else None,
+        units_total=values["units_total"] or None,  # no units: no coverage
+        score=None if score is None else Decimal(str(score)).quantize(CENT),
+        grade=(values["grade"] or "") if score is not None else "",
+    )
+
+
+def board_rows(
+    *, region: Region, year: int, kind: str = "", status: str = "", q: str = "", today: date | None = None,
+    page: tuple[int, int] | None = None,
+) -> BoardRows:
     """The rows of the board shown (BoardRow when iterated): every department and unit of the
     region expected to publish for `year`, of a kind, a status filter (STATUS_FILTERS) and whose
     names contain `q` (all when not given), in the default order (departments by name, each
-    followed by its units). Sorted (`order_by` any of COLUMNS), counted and sliced by the database."""
-    today = today or timezone.localdate()
-    shown = _shown(status=status, q=q)
-    parts = [
-        part(region=region, year=year, today=today).filter(shown)
-        for name, part in ((Kind.DEPARTMENT, _departments), (Kind.UNIT, _units))
-        if not kind or kind == name
-    ] or [_departments(region=region, year=year, today=today).none()]  # a kind of neither: no rows
-    rows = (parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]).order_by(*POSITION)
-    rows._iterable_class = BoardRows  # the rows, not dicts (what QuerySet.values() sets it to)
-    return rows
-
-
-def board_counts(*, region: Region, year: int, kind: str = "", status: str = "", q: str = "", today: date | None = None) -> dict:
-    """What the board sums up, of all the region's rows whatever the filters: how many are
-    expected, on time, late, unpublished (of which overdue), and the average score of those
-    scored; and how many rows the filters show (`shown`). One query."""
-    today = today or timezone.localdate()
-    chosen = {"region": region, "year": year, "today": today, "summary": True}
-    rows = _departments(**chosen).union(_units(**chosen), all=True)
-
-    def count(condition: Q = Q()) -> Count:
-        return Count("status_rank", filter=condition or None)
-
-    counts = rows.aggregate(
-        expected=count(),
-        on_time=count(Q(status_rank=STATUS_RANK[ON_TIME])),
-        late=count(Q(status_rank=STATUS_RANK[LATE])),
-        published_no_date=count(Q(status_rank=STATUS_RANK[PUBLISHED_NO_DATE])),
-        unpublished=count(Q(published__isnull=True)),
-        overdue=count(Q(status_rank=STATUS_RANK[OVERDUE])),
-        scored=Count("score"),
-        score_sum=Sum("score", output_field=SCORE),
-        shown=count(_shown(kind=kind, status=status, q=q)),
+    followed by its units); `summary()` sums them up, with the `page` (offset, limit) that will
+    be shown, when known."""
+    ranks = tuple(STATUS_RANK[name] for name in STATUS_FILTERS[status][1]) if status in STATUS_FILTERS else ()
+    scope = board_sql.Scope(
+        region_id=region.pk, year=year, today=today or timezone.localdate(), rank=RANK_SQL, days=DAYS_SQL,
+        kind=kind, ranks=ranks, q=q.strip(),
     )
-    scored, total = counts.pop("scored"), counts.pop("score_sum")
-    # As Decimal sums and divides them: the exact sum of the scores, rounded once.
-    counts["average"] = (Decimal(total) / scored).quantize(Decimal("0.1")) if scored else None
-    return counts
+    return BoardRows(scope=scope, region=region, page=page)

@@ -12,8 +12,8 @@ from django_tables2 import RequestConfig
 
 from ..exporting.cells import csv_text
 from ..models import Disclosure
-from ..rendering.board import BoardTable, CountedPaginator, board_values
-from ..services.board import STATUS_FILTERS, board_choice, board_counts, board_rows
+from ..rendering.board import BoardTable, board_values
+from ..services.board import STATUS_FILTERS, board_choice, board_rows
 
 PER_PAGE = 50
 
@@ -39,14 +39,16 @@ def _board(request):
 @require_GET
 def board(request):
     choice, form, filters = _board(request)
+    rows = None
     if choice.region and choice.year:
-        chosen = {"region": choice.region, "year": choice.year, **filters}
-        rows, counts = board_rows(**chosen), board_counts(**chosen)
-    else:
-        rows, counts = [], {"shown": 0}
-    table = BoardTable(rows)
-    paginate = {"per_page": PER_PAGE, "paginator_class": CountedPaginator, "count": counts["shown"]}
-    RequestConfig(request, paginate=paginate).configure(table)
+        number = request.GET.get("page", "")  # the page to be shown (the paginator checks it)
+        page = ((int(number) - 1) * PER_PAGE if number.isdigit() and int(number) > 0 else 0, PER_PAGE)
+        rows = board_rows(region=choice.region, year=choice.year, page=page, **filters)
+    table = BoardTable([] if rows is None else rows)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    # The rows as sorted (table.data.data): their summary was the paginator's count, computed
+    # with the page's rows in one statement.
+    counts = {"shown": 0} if rows is None else table.data.data.summary()
     return render(
         request,
         "public/board.html",
