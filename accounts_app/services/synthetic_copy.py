@@ -18,6 +18,7 @@ are made once per distinct (variant, year, last year's variant), not per disclos
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -99,15 +100,18 @@ def _default_text(field: models.Field) -> str:
 class VariantRows:
     """A variant's rows as COPY text without their ids and parents: per table the columns after
     (id, version_id, printed_entity), per line its table's index and the columns after (id,
-    table_id), per figure its line's index and the columns after (line_id, year)."""
+    table_id), per figure its line's index and the columns after (line_id, year). And per cell
+    (table, row key, column) its figures (ListingCell's, counted in the same walk as the figures
+    written, so the lists' counts need not be recounted from the rows: services.synthetic)."""
 
     tables: list[str]
     lines: list[tuple[int, str]]
     figures: list[tuple[int, str]]
+    cells: Counter[tuple[str, str, str]]
 
     @classmethod
     def of(cls, dataset: Dataset) -> VariantRows:
-        tables, lines, figures = [], [], []
+        tables, lines, figures, cells = [], [], [], Counter()
         for order, table in enumerate(dataset.tables.values()):  # as store_figures stores them
             tables.append(
                 "\t".join(
@@ -127,7 +131,8 @@ class VariantRows:
                 lines.append((order, "\t".join(_text(v) for v in (line.key, label, position, line.sheet_row))))
                 for column, amount in line.values.items():
                     figures.append((len(lines) - 1, "\t".join(_text(v) for v in (column, amount, line.cells.get(column, "")))))
-        return cls(tables, lines, figures)
+                    cells[(table.spec.key, line.key, column)] += 1
+        return cls(tables, lines, figures, cells)
 
 
 @dataclass

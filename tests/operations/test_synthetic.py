@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -9,9 +10,10 @@ from django.core.management import call_command
 from django.db.models import F
 
 from accounts_app.checking import check_dataset
-from accounts_app.models import Disclosure, Figure, Region, Version
+from accounts_app.models import Disclosure, Figure, ListingCell, ListingCount, Region, Version
 from accounts_app.narrative.drafting import draft_sections, sections_to_data
 from accounts_app.selectors import version_dataset, version_snapshot
+from accounts_app.services.listing import listing_refresh
 from accounts_app.services.scaling import derivation
 from accounts_app.services.synthetic import ALREADY_GENERATED, SyntheticRefused, seed_bases, synthetic_generate
 from accounts_app.specs.key_figures import key_figures
@@ -65,6 +67,28 @@ def test_its_figures_carry_their_year(generated):
     for version in Version.objects.filter(disclosure__department__region__code__startswith="99"):
         assert version.figure_count == figures.filter(line__table__version=version).count()
         assert set(version.tables.values_list("printed_entity", flat=True)) == {version.disclosure.department.name}
+
+
+def _listing() -> tuple[set, set]:
+    """Every ListingCell and ListingCount row as a tuple (the JSON fields as sorted text)."""
+    cells = set(ListingCell.objects.values_list("year", "region", "kind", "table", "key", "column", "figures"))
+    counts = {
+        (c.year, c.region, c.kind, c.disclosures, c.figures, json.dumps(c.table_figures, sort_keys=True), json.dumps(c.key_totals, sort_keys=True))
+        for c in ListingCount.objects.all()
+    }
+    return cells, counts
+
+
+def test_its_listing_counts_are_what_a_recount_of_the_rows_finds(catalogs):
+    # The cell counts are summed from the plan, not counted from the figures (services.synthetic
+    # _Cells): a recount from the rows must find them all, and nothing else. Four departments per
+    # region and a pool of two: a variant is used by several departments of a region's year.
+    synthetic_generate(departments=8, years=[2022, 2023], regions=2, pool_size=2)
+    written = _listing()
+    listing_refresh()
+    assert _listing() == written
+    cells, counts = written
+    assert len(counts) == 4 and max(figures for *_, figures in cells) > 1
 
 
 def test_it_refuses_to_generate_twice(generated):
