@@ -131,6 +131,7 @@ class BoardChoice:
     region: Region | None
     years: list[int] = field(default_factory=list)
     year: int | None = None
+    year_id: int | None = None  # the chosen FiscalYear's
 
 
 def board_choice(*, region_code: str = "", year: str = "") -> BoardChoice:
@@ -148,9 +149,10 @@ def board_choice(*, region_code: str = "", year: str = "") -> BoardChoice:
     # Each year asks whether the region has a disclosure then (EXISTS, by its departments'
     # index): a DISTINCT over the region's disclosures read the whole table (Seq Scan).
     registered = Disclosure.objects.filter(year=OuterRef("pk"), department__region=region)
-    years = list(FiscalYear.objects.filter(Exists(registered)).order_by("-year").values_list("year", flat=True))
+    ids = dict(FiscalYear.objects.filter(Exists(registered)).order_by("-year").values_list("year", "pk"))
+    years = list(ids)
     chosen = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
-    return BoardChoice(regions, region, years, chosen)
+    return BoardChoice(regions, region, years, chosen, ids.get(chosen))
 
 
 KIND = board_sql.COLUMNS.index("kind")  # never NULL in a row
@@ -256,16 +258,16 @@ def _row(rows: BoardRows, values: dict) -> BoardRow:
 
 def board_rows(
     *, region: Region, year: int, kind: str = "", status: str = "", q: str = "", today: date | None = None,
-    page: tuple[int, int] | None = None,
+    page: tuple[int, int] | None = None, year_id: int | None = None,
 ) -> BoardRows:
     """The rows of the board shown (BoardRow when iterated): every department and unit of the
     region expected to publish for `year`, of a kind, a status filter (STATUS_FILTERS) and whose
     names contain `q` (all when not given), in the default order (departments by name, each
     followed by its units); `summary()` sums them up, with the `page` (offset, limit) that will
-    be shown, when known."""
+    be shown, when known. `year_id`: the year's FiscalYear id, when known (BoardChoice)."""
     ranks = tuple(STATUS_RANK[name] for name in STATUS_FILTERS[status][1]) if status in STATUS_FILTERS else ()
     scope = board_sql.Scope(
         region_id=region.pk, year=year, today=today or timezone.localdate(), rank=RANK_SQL, days=DAYS_SQL,
-        kind=kind, ranks=ranks, q=q.strip(),
+        kind=kind, ranks=ranks, q=q.strip(), year_id=year_id,
     )
     return BoardRows(scope=scope, region=region, page=page)

@@ -43,7 +43,7 @@ def board(request):
     if choice.region and choice.year:
         number = request.GET.get("page", "")  # the page to be shown (the paginator checks it)
         page = ((int(number) - 1) * PER_PAGE if number.isdigit() and int(number) > 0 else 0, PER_PAGE)
-        rows = board_rows(region=choice.region, year=choice.year, page=page, **filters)
+        rows = board_rows(region=choice.region, year=choice.year, year_id=choice.year_id, page=page, **filters)
     table = BoardTable([] if rows is None else rows)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     # The rows as sorted (table.data.data): their summary was the paginator's count, computed
@@ -59,7 +59,7 @@ def board(request):
 @require_GET
 def board_csv(request):
     choice, _, filters = _board(request)
-    rows = board_rows(region=choice.region, year=choice.year, **filters) if choice.region and choice.year else []
+    rows = board_rows(region=choice.region, year=choice.year, year_id=choice.year_id, **filters) if choice.region and choice.year else []
     table = BoardTable(rows, order_by=request.GET.get("sort") or None)
     response = HttpResponse(csv_text(board_values(table)), content_type="text/csv; charset=utf-8")
     name = f"board-{choice.region.code}-{choice.year}.csv" if choice.region and choice.year else "board.csv"
