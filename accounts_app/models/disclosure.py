@@ -90,6 +90,13 @@ class Disclosure(models.Model):
     listed_department = models.CharField("部门名称（列表）", max_length=200, blank=True, editable=False)
     listed_unit = models.CharField("单位名称（列表）", max_length=200, blank=True, editable=False, help_text="部门决算为空。")
     listed_figures = models.PositiveIntegerField("现行版本数据个数", default=0, editable=False)
+    # What the board shows of each row, copied by the same refresh so that it reads the
+    # disclosure alone: when the earliest published version was published (the deadline is
+    # met or missed by it), and the current version's 公开质量 (services.quality refreshes the
+    # copy whenever it scores the current version again).
+    first_published_at = models.DateTimeField("首次公开时间", null=True, blank=True, editable=False)
+    listed_score = models.DecimalField("现行版本公开质量得分", max_digits=6, decimal_places=2, null=True, blank=True, editable=False)
+    listed_grade = models.CharField("现行版本公开质量等级", max_length=20, blank=True, editable=False)
 
     objects = DisclosureQuerySet.as_manager()
 

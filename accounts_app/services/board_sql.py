@@ -2,13 +2,14 @@
 board rows for a year, computed by the database, filtered, sorted and sliced there; another
 sums them up. A region holds up to thousands of departments and units, and the ORM spent more
 time building its two large queries (a UNION of grouped joins) than the database spent running
-them; here each row looks up its own disclosure and first publication by index, and the
-region's units are counted per department in one grouped join, so the work is that of the
-region's rows, whatever the size of the rest of the country.
+them; here each row looks up its own disclosure by index (its first publication and its
+current version's score are columns of it, kept by services.listing), and the region's units
+are counted per department in one grouped join, so the work is that of the region's rows, whatever the size of the rest of the
+country.
 
 The parts that differ between PostgreSQL and SQLite (the tests' other database) are the
-vendor's: date arithmetic, the local day of a timestamp, a JSON key, code-point order and a
-substring test. Integers (ids, years, statuses' ranks) are written into the statement; dates
+vendor's: date arithmetic, the local day of a timestamp, code-point order and a substring
+test. Integers (ids, years, statuses' ranks) are written into the statement; dates
 and text are parameters."""
 
 from __future__ import annotations
@@ -63,13 +64,6 @@ def contains(connection, column: str) -> str:
     return f"instr({column}, %s) > 0" if connection.vendor == "sqlite" else f"strpos({column}, %s) > 0"
 
 
-def _quality(connection, version: str) -> tuple[str, str]:
-    """The 公开质量 total (to the cent, as stored) and grade of a version's quality scores."""
-    if connection.vendor == "sqlite":
-        return f"ROUND(json_extract({version}.quality, '$.total'), 2)", f"json_extract({version}.quality, '$.grade')"
-    return f"CAST({version}.quality ->> 'total' AS numeric(20, 2))", f"({version}.quality ->> 'grade')"
-
-
 def _lookup(connection, select: str, alias: str) -> str:
     """A LEFT JOIN of the row found by `select` (a correlated query of one row at most) as
     `alias`. On PostgreSQL a LATERAL join, so that each board row looks its row up by index:
@@ -87,19 +81,15 @@ def _rows(connection, *, region_id: int, year: int, year_id: int | None) -> tupl
     部门决算 registered, with its coverage (of its units expected that year or with a 单位决算,
     those whose current version is published); each unit expected that year or with its 单位决算
     registered, of a department on the board. Each with its disclosure of the year, its first
-    publication (the local day of the earliest published version) and, when the current version
-    is published, its score and grade. The year's id written in when known (the planner then
+    publication (the local day of its first_published_at) and its current version's score and
+    grade. The year's id written in when known (the planner then
     picks the index of one department's disclosure per year), else looked up."""
     department, unit, disclosure, version = (_table(connection, m) for m in (Department, Unit, Disclosure, Version))
     year_id = str(int(year_id)) if year_id is not None else f"(SELECT id FROM {_table(connection, FiscalYear)} WHERE year = {int(year)})"
     region_id, year = int(region_id), int(year)
-    first = f"(SELECT MIN(v.published_at) FROM {version} v WHERE v.disclosure_id = d.id AND v.status = '{PUBLISHED}')"
-    published, params = connection.ops.datetime_cast_date_sql(first, (), timezone.get_current_timezone_name())
-    score, grade = _quality(connection, "cv")
-    disclosed = (  # the row's disclosure of the year (`d`) and its current version when published (`cv`)
-        _lookup(connection, f"SELECT * FROM {disclosure} d WHERE d.{{key}} AND d.kind = '{{kind}}' AND d.year_id = {year_id}", "d")
-        + f" LEFT JOIN {version} cv ON cv.id = d.current_version_id AND cv.status = '{PUBLISHED}'"
-    )
+    published, params = connection.ops.datetime_cast_date_sql("d.first_published_at", (), timezone.get_current_timezone_name())
+    score, grade = "d.listed_score", "d.listed_grade"
+    disclosed = _lookup(connection, f"SELECT * FROM {disclosure} d WHERE d.{{key}} AND d.kind = '{{kind}}' AND d.year_id = {year_id}", "d")
     coverage = (  # per department of the region: its units published, of those expected or disclosed
         f"SELECT u.department_id, COUNT(uv.id) AS published,"
         f" COUNT(CASE WHEN {_expected('u', year)} OR ud.id IS NOT NULL THEN 1 END) AS total"

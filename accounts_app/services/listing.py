@@ -1,11 +1,12 @@
 """What the public lists read instead of the whole data: the listing columns of each
-disclosure (year, region, names, publication time and figure count of its current version,
-copied from the rows they come from); per year, region and kind the exact counts and the sums
-of the key figures (`ListingCount`: the lists' totals, the comparison's 合计) and the figures
-per cell of the tables (`ListingCell`). Recomputed here, by `listing_refresh`, from the rows
-themselves, so a refresh is always right whatever was stale before: publication calls it for
-the disclosure whose current version changed (services.publication
-`disclosure_current_refresh`); whoever writes disclosures or renames organisations in bulk
+disclosure (year, region, names, publication time, figure count and 公开质量 of its current
+version, its first publication, copied from the rows they come from); per year, region and
+kind the exact counts and the sums of the key figures (`ListingCount`: the lists' totals, the
+comparison's 合计) and the figures per cell of the tables (`ListingCell`). Recomputed here, by
+`listing_refresh`, from the rows themselves, so a refresh is always right whatever was stale
+before: publication calls it for the disclosure whose current version changed or was first
+published (services.publication `disclosure_current_refresh`), services.quality refreshes the
+score's copy (`listing_quality_refresh`); whoever writes disclosures or renames organisations in bulk
 (synthetic data, a migration, an admin rename) calls it for those, or for all."""
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from functools import reduce
 from operator import or_
 
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, Round
 
 from ..models import Department, Disclosure, FiscalYear, ListingCell, ListingCount, Region, Unit, Version, VersionTable
 from ..models.disclosure import LISTED
@@ -25,6 +27,7 @@ from ..selectors import key_total_aggregates, key_totals_of
 
 Key = tuple[int, str, str]  # (year, region code, kind)
 Cell = tuple[int, str, str, str, str, str]  # (year, region code, kind, table, row key, column)
+SCORE = DecimalField(max_digits=6, decimal_places=2)
 CELLS_REFUSED = "所给数据计数的年度、地区和类型不在刷新范围内：{keys}"
 
 
@@ -43,7 +46,31 @@ def _copied() -> dict:
         "listed_unit": Coalesce(of(Unit, "name", "unit_id"), Value("")),
         "listed_at": of(Version, "published_at", "current_version_id"),
         "listed_figures": Coalesce(of(Version, "figure_count", "current_version_id"), Value(0)),
+        **_quality_copied(),
+        "first_published_at": Subquery(
+            Version.objects.filter(disclosure=OuterRef("pk"), status=Version.Status.PUBLISHED)
+            .order_by()
+            .values("disclosure")
+            .annotate(first=Min("published_at"))
+            .values("first")
+        ),
     }
+
+
+def _quality_copied() -> dict:
+    """The current version's 公开质量 (total, to the cent, and grade) as subqueries."""
+    current = Version.objects.filter(pk=OuterRef("current_version_id")).order_by()
+    total = Round(Cast(KeyTextTransform("total", "quality"), SCORE), 2, output_field=SCORE)
+    return {
+        "listed_score": Subquery(current.annotate(score=total).values("score")[:1], output_field=SCORE),
+        "listed_grade": Coalesce(Subquery(current.annotate(grade=KeyTextTransform("grade", "quality")).values("grade")[:1]), Value("")),
+    }
+
+
+def listing_quality_refresh(*, version: Version) -> int:
+    """After a version's 公开质量 is scored again: its disclosure's copy, if it is the current
+    version (services.quality)."""
+    return Disclosure.objects.filter(current_version=version).update(**_quality_copied())
 
 
 def listing_refresh_organisation(*, organisation: Region | Department | Unit) -> int:

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 from django_tasks import task
 
@@ -179,12 +180,15 @@ def _finish(version: Version) -> None:
 
 def disclosure_current_refresh(*, disclosure: Disclosure) -> Disclosure:
     """The current version is the published one with the highest number, whatever the order
-    in which versions were published."""
+    in which versions were published; the lists' copy (and the first publication) refreshed
+    when it or the first publication changed."""
     newest = _newest_published(disclosure).values_list("pk", flat=True).first()
-    if disclosure.current_version_id != newest:
+    first = disclosure.versions.filter(status=Status.PUBLISHED).aggregate(first=Min("published_at"))["first"]
+    if (disclosure.current_version_id, disclosure.first_published_at) != (newest, first):
         disclosure.current_version_id = newest
         disclosure.save(update_fields=["current_version"])
         listing_refresh(disclosures=Disclosure.objects.filter(pk=disclosure.pk))  # the lists' copy and counts
+        disclosure.first_published_at = first
     return disclosure
 
 

@@ -17,6 +17,7 @@ from ..checking.quality import Score, quality_score
 from ..models import Disclosure, Unit, Version
 from ..selectors import table_set, version_snapshot
 from ..snapshot import Snapshot
+from .listing import listing_quality_refresh
 from ..specs.quality import scheme_for
 
 Kind = Disclosure.Kind
@@ -64,6 +65,7 @@ def version_quality_refresh(*, version: Version, snapshot: Snapshot | None = Non
     score = version_quality(version=version, snapshot=snapshot, sections=sections)
     version.quality = score.as_data()
     Version.objects.filter(pk=version.pk).update(quality=version.quality)
+    listing_quality_refresh(version=version)  # the board's copy, when the version is current
     disclosure = version.disclosure
     if disclosure.kind == Kind.UNIT and version.status == Version.Status.PUBLISHED:
         _department_refresh(disclosure)
@@ -71,19 +73,22 @@ def version_quality_refresh(*, version: Version, snapshot: Snapshot | None = Non
 
 
 def _department_refresh(unit_disclosure: Disclosure) -> None:
-    """The department's published 部门决算 of the same year, scored again for its coverage.
-    Its public page may be cached with the old score: the pages are rebuilt."""
+    """The department's published 部门决算 of the same year, scored again for its coverage."""
     department = (
         Disclosure.objects.published()
         .filter(kind=Kind.DEPARTMENT, department_id=unit_disclosure.department_id, year_id=unit_disclosure.year_id)
         .first()
     )
-    if department is None:
-        return
-    current = department.current_version
-    before = _dated_not(current.quality)
-    version_quality_refresh(version=current)
-    if before != _dated_not(current.quality):
+    if department is not None:
+        version_quality_rescore(version=department.current_version)
+
+
+def version_quality_rescore(*, version: Version) -> None:
+    """A published version scored again (what its score counts changed after publication).
+    Its public page may be cached with the old score: the pages are rebuilt."""
+    before = _dated_not(version.quality)
+    version_quality_refresh(version=version)
+    if before != _dated_not(version.quality):
         transaction.on_commit(caching.forget_all_pages)
 
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .. import caching
 from ..checking.checklist import PREFIX as CHECKLIST
 from ..models import AuditEntry, Comment, Disclosure, Finding, SheetMapping, Version, fit
 from ..models.disclosure import UNDER_REVIEW
@@ -25,6 +26,7 @@ from ..selectors import version_dataset
 from ..specs.base import Role
 from .audit import Actor, accountants_of, audit, notify, reviewers_of
 from .findings import ROUNDING, version_findings_refresh
+from .quality import version_quality_rescore
 from .imports import ImportOutcome, workbook_import
 from .publication import newest_published_number, publication_start
 
@@ -372,4 +374,7 @@ def approval_date_set(*, disclosure: Disclosure, actor: Actor, date) -> Disclosu
     disclosure.approval_date = date
     disclosure.save(update_fields=["approval_date"])
     audit(actor, Action.DEADLINE, disclosure, None, f"批复日期 {date:%Y-%m-%d}")
+    transaction.on_commit(caching.forget_all_pages)  # the public board shows the deadline
+    if disclosure.current_version_id:  # 及时性 counts from the 批复 date: the published score follows it
+        version_quality_rescore(version=Version.objects.select_related("disclosure").get(pk=disclosure.current_version_id))
     return disclosure

@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from accounts_app import caching
 from accounts_app.models import Department, Disclosure, FiscalYear, Unit, Version
-from accounts_app.services import board
+from accounts_app.services import board, workflow
 from accounts_app.services.organisations import SEED_REGIONS, disclosure_ensure, region_ensure
+from accounts_app.services.publication import disclosure_current_refresh
 from tests.conftest import publish_workbook
 from tests.public.test_lists import parsed
 from tests.seeds.transcriptions import load
@@ -104,6 +105,20 @@ def test_every_expected_department_and_unit_with_its_status(client, world):
     assert f'<a href="/disclosures/{world.disclosure_id}/">{HEALTH}</a>' in html  # published: linked
     assert f"<td>{EDUCATION}</td>" in html  # not published: no page to link to
     assert "应公开<strong>5</strong>" in html and "逾期公开<strong>1</strong>" in html and "其中已逾期 1" in html
+
+
+def test_the_score_follows_a_new_approval_date(client, world, django_capture_on_commit_callbacks):
+    """及时性 counts from the 批复 date: set after publication (as a reviewer does), the
+    published version is scored again, and the board shows the new score."""
+    before = _by_entity(_rows(client, f"region={REGION}&year=2023"))[HEALTH]
+    reviewer = get_user_model().objects.get(username="board")
+    with django_capture_on_commit_callbacks(execute=True):  # the cached pages forgotten
+        workflow.approval_date_set(disclosure=Disclosure.objects.get(pk=world.disclosure_id), actor=workflow.Actor(reviewer), date=_days(-5))
+    quality = Version.objects.get(pk=world.pk).quality
+    after = _by_entity(_rows(client, f"region={REGION}&year=2023"))[HEALTH]
+    assert before[6] == "逾期 10 天公开" and after[6] == "按时公开"
+    assert after[8:] == [f"{quality['total']:.2f}", quality["grade"]]
+    assert float(after[8]) > float(before[8])
 
 
 def test_an_organisation_is_expected_only_in_its_years(client, world):
@@ -216,10 +231,12 @@ def test_every_sort_is_its_column_then_the_default_order(client, world):
 
 
 def _version(disclosure: Disclosure, published_at) -> Version:
-    return Version.objects.create(
+    version = Version.objects.create(
         disclosure=disclosure, number=disclosure.versions.count() + 1, status=Version.Status.PUBLISHED, table_set="x",
         source_name="x.xlsx", source_sha256="x", source_size=0, published_at=published_at,
     )
+    disclosure_current_refresh(disclosure=disclosure)  # as its publication does
+    return version
 
 
 def test_the_deadline_is_kept_by_the_local_day_of_the_first_publication(client, world):
