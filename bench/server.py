@@ -15,7 +15,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,8 @@ from pathlib import Path
 from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the repository's modules: deploy/ (standard library only) and, once set up, Django's
+from deploy.replica_cluster import free_port  # noqa: E402
 PYTHON = sys.executable
 LUA = """
 done = function(summary, latency, requests)
@@ -145,18 +146,11 @@ def setup_django(env: dict) -> None:
             os.environ.pop(key, None)
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-    sys.path.insert(0, str(ROOT))
     django.setup()
 
 
 def manage(env, *args):
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Server:

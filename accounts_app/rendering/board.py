@@ -36,8 +36,9 @@ EXPORT = (
     ("等级", "grade"),
 )
 HEADINGS = {attribute: heading for heading, attribute in EXPORT}
-# The default order, every sort's last keys (services.board.POSITION): each department, then its
-# units (本级 first). Descending sorts reverse them too, as a reversed sort of the rows would.
+# The default order (services.board's too), every sort's last keys: each department by name,
+# then its units, the main unit (本级) first, then by name (services.board_sql's columns).
+# Descending sorts reverse them too, as a reversed sort of the rows would.
 POSITION = ("position_department", "position_group", "position_entity")
 
 

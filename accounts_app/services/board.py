@@ -21,6 +21,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ..models import Disclosure, FiscalYear, Region
+from ..rendering.board import POSITION  # the default order: each department, then its units (本级 first)
 from . import board_sql
 from .deadlines import deadline_of
 
@@ -49,9 +50,6 @@ RANK_SQL = (
 DAYS_SQL = "CASE WHEN {published} IS NOT NULL THEN CASE WHEN {late} > 0 THEN {late} ELSE 0 END WHEN {approval} IS NULL THEN 0 ELSE {overdue} END"
 STATUS_OF_RANK = {rank: status for status, rank in STATUS_RANK.items()}
 CENT = Decimal("0.01")
-# The default order: departments by name (the database's collation), each followed by its
-# units, the main unit (本级) first, then by name.
-POSITION = ("position_department", "position_group", "position_entity")
 
 
 @dataclass
