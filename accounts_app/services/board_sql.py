@@ -4,13 +4,13 @@ sums them up. A region holds up to thousands of departments and units, and the O
 time building its two large queries (a UNION of grouped joins) than the database spent running
 them; here each row looks up its own disclosure by index (its first publication and its
 current version's score are columns of it, kept by services.listing), and the region's units
-are counted per department in one grouped join, so the work is that of the region's rows, whatever the size of the rest of the
-country.
+are counted per department in one grouped join, so the work is that of the region's rows,
+whatever the size of the rest of the country.
 
 The parts that differ between PostgreSQL and SQLite (the tests' other database) are the
 vendor's: date arithmetic, the local day of a timestamp, code-point order and a substring
-test. Integers (ids, years, statuses' ranks) are written into the statement; dates
-and text are parameters."""
+test. Integers (ids, years, statuses' ranks) are written into the statement; dates and text
+are parameters."""
 
 from __future__ import annotations
 
@@ -82,8 +82,8 @@ def _rows(connection, *, region_id: int, year: int, year_id: int | None) -> tupl
     those whose current version is published); each unit expected that year or with its 单位决算
     registered, of a department on the board. Each with its disclosure of the year, its first
     publication (the local day of its first_published_at) and its current version's score and
-    grade. The year's id written in when known (the planner then
-    picks the index of one department's disclosure per year), else looked up."""
+    grade. The year's id written in when known (the planner then picks the index of one
+    department's disclosure per year), else looked up."""
     department, unit, disclosure, version = (_table(connection, m) for m in (Department, Unit, Disclosure, Version))
     year_id = str(int(year_id)) if year_id is not None else f"(SELECT id FROM {_table(connection, FiscalYear)} WHERE year = {int(year)})"
     region_id, year = int(region_id), int(year)

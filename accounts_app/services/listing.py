@@ -6,8 +6,8 @@ comparison's 合计) and the figures per cell of the tables (`ListingCell`). Rec
 `listing_refresh`, from the rows themselves, so a refresh is always right whatever was stale
 before: publication calls it for the disclosure whose current version changed or was first
 published (services.publication `disclosure_current_refresh`), services.quality refreshes the
-score's copy (`listing_quality_refresh`); whoever writes disclosures or renames organisations in bulk
-(synthetic data, a migration, an admin rename) calls it for those, or for all."""
+score's copy (`listing_quality_refresh`); whoever writes disclosures or renames organisations
+in bulk (synthetic data, a migration, an admin rename) calls it for those, or for all."""
 
 from __future__ import annotations
 

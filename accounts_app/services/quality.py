@@ -17,8 +17,8 @@ from ..checking.quality import Score, quality_score
 from ..models import Disclosure, Unit, Version
 from ..selectors import table_set, version_snapshot
 from ..snapshot import Snapshot
-from .listing import listing_quality_refresh
 from ..specs.quality import scheme_for
+from .listing import listing_quality_refresh
 
 Kind = Disclosure.Kind
 

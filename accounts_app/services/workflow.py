@@ -26,9 +26,9 @@ from ..selectors import version_dataset
 from ..specs.base import Role
 from .audit import Actor, accountants_of, audit, notify, reviewers_of
 from .findings import ROUNDING, version_findings_refresh
-from .quality import version_quality_rescore
 from .imports import ImportOutcome, workbook_import
 from .publication import newest_published_number, publication_start
+from .quality import version_quality_rescore
 
 Status = Version.Status
 Action = AuditEntry.Action

@@ -17,12 +17,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts_app import caching
 from accounts_app.models import Department, Disclosure, FiscalYear, Unit, Version
-from accounts_app.services import board, workflow
+from accounts_app.services import board
 from accounts_app.services.organisations import SEED_REGIONS, disclosure_ensure, region_ensure
 from accounts_app.services.publication import disclosure_current_refresh
 from tests.conftest import publish_workbook
@@ -108,12 +109,15 @@ def test_every_expected_department_and_unit_with_its_status(client, world):
 
 
 def test_the_score_follows_a_new_approval_date(client, world, django_capture_on_commit_callbacks):
-    """及时性 counts from the 批复 date: set after publication (as a reviewer does), the
-    published version is scored again, and the board shows the new score."""
+    """及时性 counts from the 批复 date: registered after publication (by a reviewer, on the
+    disclosure's work page), the published version is scored again, and the board shows its
+    new status and score."""
     before = _by_entity(_rows(client, f"region={REGION}&year=2023"))[HEALTH]
-    reviewer = get_user_model().objects.get(username="board")
+    reviewer = Client()
+    reviewer.force_login(get_user_model().objects.get(username="board"))
     with django_capture_on_commit_callbacks(execute=True):  # the cached pages forgotten
-        workflow.approval_date_set(disclosure=Disclosure.objects.get(pk=world.disclosure_id), actor=workflow.Actor(reviewer), date=_days(-5))
+        recorded = reviewer.post(f"/work/disclosures/{world.disclosure_id}/approval-date/", {"approval_date": f"{_days(-5):%Y-%m-%d}"}, follow=True)
+    assert "批复日期已登记。" in recorded.content.decode()
     quality = Version.objects.get(pk=world.pk).quality
     after = _by_entity(_rows(client, f"region={REGION}&year=2023"))[HEALTH]
     assert before[6] == "逾期 10 天公开" and after[6] == "按时公开"
