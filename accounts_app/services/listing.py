@@ -48,7 +48,7 @@ def _copied() -> dict:
         "listed_figures": Coalesce(of(Version, "figure_count", "current_version_id"), Value(0)),
         **_quality_copied(),
         "first_published_at": Subquery(
-            Version.objects.filter(disclosure=OuterRef("pk"), status=Version.Status.PUBLISHED)
+            Version.objects.published().filter(disclosure=OuterRef("pk"))
             .order_by()
             .values("disclosure")
             .annotate(first=Min("published_at"))

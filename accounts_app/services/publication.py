@@ -183,7 +183,7 @@ def disclosure_current_refresh(*, disclosure: Disclosure) -> Disclosure:
     in which versions were published; the lists' copy (and the first publication) refreshed
     when it or the first publication changed."""
     newest = _newest_published(disclosure).values_list("pk", flat=True).first()
-    first = disclosure.versions.filter(status=Status.PUBLISHED).aggregate(first=Min("published_at"))["first"]
+    first = disclosure.versions.published().aggregate(first=Min("published_at"))["first"]
     if (disclosure.current_version_id, disclosure.first_published_at) != (newest, first):
         disclosure.current_version_id = newest
         disclosure.save(update_fields=["current_version"])

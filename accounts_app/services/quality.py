@@ -73,22 +73,19 @@ def version_quality_refresh(*, version: Version, snapshot: Snapshot | None = Non
 
 
 def _department_refresh(unit_disclosure: Disclosure) -> None:
-    """The department's published 部门决算 of the same year, scored again for its coverage."""
+    """The department's published 部门决算 of the same year, scored again for its coverage.
+    Its public page may be cached with the old score: the pages are rebuilt."""
     department = (
         Disclosure.objects.published()
         .filter(kind=Kind.DEPARTMENT, department_id=unit_disclosure.department_id, year_id=unit_disclosure.year_id)
         .first()
     )
-    if department is not None:
-        version_quality_rescore(version=department.current_version)
-
-
-def version_quality_rescore(*, version: Version) -> None:
-    """A published version scored again (what its score counts changed after publication).
-    Its public page may be cached with the old score: the pages are rebuilt."""
-    before = _dated_not(version.quality)
-    version_quality_refresh(version=version)
-    if before != _dated_not(version.quality):
+    if department is None:
+        return
+    current = department.current_version
+    before = _dated_not(current.quality)
+    version_quality_refresh(version=current)
+    if before != _dated_not(current.quality):
         transaction.on_commit(caching.forget_all_pages)
 
 

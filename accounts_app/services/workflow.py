@@ -28,7 +28,7 @@ from .audit import Actor, accountants_of, audit, notify, reviewers_of
 from .findings import ROUNDING, version_findings_refresh
 from .imports import ImportOutcome, workbook_import
 from .publication import newest_published_number, publication_start
-from .quality import version_quality_rescore
+from .quality import version_quality_refresh
 
 Status = Version.Status
 Action = AuditEntry.Action
@@ -374,7 +374,7 @@ def approval_date_set(*, disclosure: Disclosure, actor: Actor, date) -> Disclosu
     disclosure.approval_date = date
     disclosure.save(update_fields=["approval_date"])
     audit(actor, Action.DEADLINE, disclosure, None, f"批复日期 {date:%Y-%m-%d}")
-    transaction.on_commit(caching.forget_all_pages)  # the public board shows the deadline
+    transaction.on_commit(caching.forget_all_pages)  # the public board shows the deadline, the pages the score
     if disclosure.current_version_id:  # 及时性 counts from the 批复 date: the published score follows it
-        version_quality_rescore(version=Version.objects.select_related("disclosure").get(pk=disclosure.current_version_id))
+        version_quality_refresh(version=Version.objects.select_related("disclosure").get(pk=disclosure.current_version_id))
     return disclosure
